@@ -1,0 +1,60 @@
+# Voices: `make run` for the site with a demo contest, `make test` for the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export VOICES_PORT ?= 8000
+export VOICES_HOST ?= 127.0.0.1
+export SITE_URL ?= http://$(VOICES_HOST):$(VOICES_PORT)
+
+.PHONY: run test bench lint messages makemessages install install-dev migrate demo clean lock
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev
+
+# Compile translations with Babel, so no system gettext is needed.
+messages: $(VENV)/.installed-runtime
+	$(VENV)/bin/pybabel compile --domain django --directory locale
+
+# Extract strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext).
+makemessages: $(VENV)/.installed-runtime
+	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "Voices is starting on $(SITE_URL)/  (Ctrl-C stops the web server, the worker and beat)"
+	@echo
+	$(VENV)/bin/honcho --no-prefix start --procfile Procfile
+
+test: install-dev messages
+	$(PY) -m pytest
+
+bench: install-dev messages
+	$(PY) -m benchmarks
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+lock:
+	$(VENV)/bin/pip-compile --strip-extras --no-header --allow-unsafe requirements.in -o requirements.txt
+
+clean:
+	rm -rf var test-results

@@ -1,0 +1,16 @@
+"""gunicorn settings shared by `make run` and the container image."""
+
+import os
+
+bind = os.environ.get(
+    "VOICES_BIND", f"{os.environ.get('VOICES_HOST', '127.0.0.1')}:{os.environ.get('VOICES_PORT', '8000')}"
+)
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads let one worker serve several slow phone uploads at once.
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 120
+graceful_timeout = 20
+accesslog = "-"
+# The access log carries no query strings: they may hold tokens or emails.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,1 @@
+"""Settings: base.py reads the environment; production.py and test.py adjust it."""

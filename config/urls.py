@@ -1,0 +1,25 @@
+"""URL wiring: language-prefixed pages, plus the language-free health check."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from health.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("contest.urls")),
+)
+
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Embedded mode: published renditions are served from var/public.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.PUBLIC_MEDIA_ROOT}),
+    ]
