@@ -19,7 +19,9 @@ def duration_in_words(seconds: int) -> str:
 def size_in_words(size: int) -> str:
     megabytes = size / (1024 * 1024)
     if megabytes >= 1024:
-        return _("%(size)s GB") % {"size": number_format(round(megabytes / 1024, 1), use_l10n=True)}
+        gigabytes = round(megabytes / 1024, 1)
+        shown = int(gigabytes) if gigabytes.is_integer() else gigabytes
+        return _("%(size)s GB") % {"size": number_format(shown, use_l10n=True)}
     return _("%(size)s MB") % {"size": number_format(round(megabytes), use_l10n=True)}
 
 

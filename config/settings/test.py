@@ -1,11 +1,15 @@
 """Tests: the real services when CI=true, the embedded ones otherwise."""
 
 import os
+from pathlib import Path
 
 # CI insists on the real services; these are the machine's own.
 if os.environ.get("CI") == "true":
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Tests keep their files apart from a running `make run`.
+os.environ.setdefault("VOICES_VAR_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test"))
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, VAR_DIR  # noqa: E402

@@ -5,7 +5,9 @@
   var lang = document.documentElement.lang || "en";
 
   function localTimes() {
-    var format = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", timeZoneName: "short" });
+    var format = new Intl.DateTimeFormat(lang, {
+      year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    });
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       var when = new Date(el.getAttribute("data-local-time"));
       if (isNaN(when)) return;
