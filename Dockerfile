@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for the three Voices processes: the gunicorn web server (the
 # default command), the Celery worker and Celery beat. docker-compose.yml
 # builds it once and runs it with a different command for each.
@@ -23,29 +22,21 @@ RUN groupadd --system --gid 10001 voices \
 WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when requirements.txt changes.
-# (requirements.txt names a local --find-links folder; pip skips it when it is
-# absent, as it is here, and installs from PyPI.)
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 # The code stays owned by root: the voices user can read it, not change it.
 COPY . .
 
-# Translations and static files are built into the image.
-# collectstatic runs with the base settings and a throw-away VOICES_VAR_DIR, so
-# it needs no secret key and no database. Its output then moves out of the
-# var directory: /app/var is a volume at run time and would hide anything the
-# image put there after the first start. /app/var/static is left as a link
-# to /app/staticfiles, which is where the settings (STATIC_ROOT =
-# VOICES_VAR_DIR/static) look for the files, so every container reads the
-# static files of its own image, even from a volume created by an older one.
+# Translations and static files are built into the image, outside the /app/var
+# volume so that each new image serves its own static files. collectstatic runs
+# with the base settings and a throw-away VOICES_VAR_DIR: no secret, no database.
+ENV STATIC_ROOT=/app/staticfiles
 RUN pybabel compile --domain django --directory locale \
     && VOICES_VAR_DIR=/tmp/build-var DJANGO_SETTINGS_MODULE=config.settings.base \
         python manage.py collectstatic --noinput --verbosity 0 \
-    && mv /tmp/build-var/static /app/staticfiles \
     && rm -rf /tmp/build-var \
     && mkdir -p /app/var \
-    && ln -s /app/staticfiles /app/var/static \
     && chown voices:voices /app/var
 
 # Production settings by default: the container refuses to start without a
@@ -54,7 +45,8 @@ ENV DJANGO_SETTINGS_MODULE=config.settings.production \
     VOICES_VAR_DIR=/app/var \
     VOICES_BIND=0.0.0.0:8000
 
-USER voices
+# By number, so that Kubernetes' runAsNonRoot can check it: 10001 is voices.
+USER 10001:10001
 
 EXPOSE 8000
 

@@ -11,6 +11,8 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 120
 graceful_timeout = 20
+# Heartbeat files on a tmpfs: a container's overlay disk can stall them.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 — gunicorn makes private files there
 accesslog = "-"
 # The access log carries no query strings: they may hold tokens or emails.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

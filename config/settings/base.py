@@ -115,8 +115,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def _next_redis_database(url: str) -> str:
+    """The same Redis server, one database number up: clearing the cache must never drop queued jobs."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{number + 1}").geturl()
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL)),
+        }
+    }
 else:
     # Shared by every gunicorn worker, so rate limits hold across processes.
     CACHES = {
@@ -148,6 +162,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
+# Behind a reverse proxy, rate limits must count the visitor's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Languages and time --------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -168,7 +184,7 @@ USE_TZ = True
 
 # --- Files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 PUBLIC_MEDIA_ROOT = VAR_DIR / "public"
@@ -182,6 +198,7 @@ AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
 # Two uploads with one name must never replace each other's bytes.
 AWS_S3_FILE_OVERWRITE = False
+AWS_S3_SIGNATURE_VERSION = "s3v4"
 # Signed links to private originals and renditions live five minutes.
 PRIVATE_URL_EXPIRY_SECONDS = 300
 
