@@ -1,10 +1,19 @@
 """The person: one account per email address, whatever their roles."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    ANOTHER = "another", _("Another gender")
+    PREFER_NOT_TO_SAY = "prefer_not", _("Prefer not to say")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -32,6 +41,23 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    public_name = models.CharField(
+        _("public name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown with your work if it is published. Leave empty to use your full name."),
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    country = CountryField(_("country of residence"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Emails from the site are written in this language."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -52,6 +78,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def profile_complete(self) -> bool:
+        return bool(self.full_name and self.date_of_birth and self.country)
 
     def get_full_name(self) -> str:
         return self.full_name

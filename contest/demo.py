@@ -5,14 +5,15 @@ Implementation Support Unit, in the six UN languages.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .enums import ContestStatus, MediaKind, Role
-from .models import Category, Contest, ContestRole, Theme
+from . import registration
+from .enums import AgeReference, ContestStatus, MediaKind, Role
+from .models import Category, Contest, ContestRole, Registration, Theme
 
 SLUG = "ccm-youth-multimedia-contest"
 TIME_ZONE = "Europe/Zurich"  # The Convention's Implementation Support Unit works from Geneva.
@@ -317,13 +318,14 @@ CATEGORIES = [
     },
 ]
 
+# (email, name, role, date of birth, country, preferred language)
 DEMO_PEOPLE = [
-    ("organizer@voices.example", "Olivia Organizer", Role.ORGANIZER),
-    ("judge1@voices.example", "Jamal Judge", Role.JUDGE),
-    ("judge2@voices.example", "Jia Judge", Role.JUDGE),
-    ("judge3@voices.example", "Juana Judge", Role.JUDGE),
-    ("entrant1@voices.example", "Amira Entrant", Role.ENTRANT),
-    ("entrant2@voices.example", "Mateo Entrant", Role.ENTRANT),
+    ("organizer@voices.example", "Olivia Organizer", Role.ORGANIZER, date(1985, 3, 14), "CH", "en"),
+    ("judge1@voices.example", "Jamal Judge", Role.JUDGE, date(1979, 11, 2), "LB", "ar"),
+    ("judge2@voices.example", "Jia Judge", Role.JUDGE, date(1990, 6, 21), "CN", "zh-hans"),
+    ("judge3@voices.example", "Juana Judge", Role.JUDGE, date(1982, 1, 9), "MX", "es"),
+    ("entrant1@voices.example", "Amira Entrant", Role.ENTRANT, date(2003, 5, 12), "JO", "ar"),
+    ("entrant2@voices.example", "Mateo Entrant", Role.ENTRANT, date(2001, 9, 30), "MX", "es"),
 ]
 
 
@@ -366,6 +368,9 @@ def seed_demo(*, now: datetime) -> list[DemoLogin]:
     for field, value in _translated(CONTEST_TEXTS).items():
         setattr(contest, field, value)
     contest.min_age, contest.max_age = 18, 29
+    contest.age_reference = AgeReference.CLOSING
+    contest.max_entries_per_entrant = 3
+    contest.max_team_size = 3
     contest.rules_version = 1
     contest.full_clean()
     contest.save()
@@ -379,8 +384,13 @@ def seed_demo(*, now: datetime) -> list[DemoLogin]:
 
     user_model = get_user_model()
     logins = []
-    for email, name, role in DEMO_PEOPLE:
-        user, created = user_model.objects.get_or_create(email=email, defaults={"full_name": name})
+    for email, name, role, born, country, language in DEMO_PEOPLE:
+        profile = {"full_name": name, "date_of_birth": born, "country": country, "preferred_language": language}
+        user, created = user_model.objects.get_or_create(email=email, defaults=profile)
+        missing = {field: value for field, value in profile.items() if not getattr(user, field)}
+        if missing:
+            user_model.objects.filter(pk=user.pk).update(**missing)
+            user.refresh_from_db()
         if created:
             user.set_password(DEMO_PASSWORD)
             if role == Role.ORGANIZER:
@@ -389,5 +399,7 @@ def seed_demo(*, now: datetime) -> list[DemoLogin]:
             user.save()
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         ContestRole.objects.get_or_create(contest=contest, user=user, role=role)
+        if role == Role.ENTRANT and not Registration.objects.filter(contest=contest, user=user).exists():
+            registration.register(contest=contest, user=user, now=now)
         logins.append(DemoLogin(email=email, password=DEMO_PASSWORD, role=role))
     return logins

@@ -24,3 +24,23 @@ class Role(models.TextChoices):
     ENTRANT = "entrant", _("Entrant")
     JUDGE = "judge", _("Judge")
     ORGANIZER = "organizer", _("Organizer")
+
+
+class AgeReference(models.TextChoices):
+    REGISTRATION = "registration", _("the day they register")
+    SUBMISSION = "submission", _("the day they submit an entry")
+    CLOSING = "closing", _("the closing date")
+    FIXED = "fixed", _("a fixed date")
+
+
+class RegistrationStatus(models.TextChoices):
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Not eligible")
+    AWAITING_GUARDIAN = "awaiting_guardian", _("Waiting for a parent or guardian")
+    GUARDIAN_REFUSED = "guardian_refused", _("A parent or guardian refused")
+
+
+class GuardianDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    CONSENTED = "consented", _("Consented")
+    REFUSED = "refused", _("Refused")

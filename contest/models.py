@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from .enums import ContestStatus, MediaKind, Role
+from . import eligibility
+from .enums import AgeReference, ContestStatus, GuardianDecision, MediaKind, RegistrationStatus, Role
 
 
 def validate_time_zone(value: str) -> None:
@@ -48,6 +50,25 @@ class Contest(models.Model):
         blank=True,
         help_text=_("Inclusive: 29 admits entrants until the day before their 30th birthday."),
     )
+    age_reference = models.CharField(
+        _("age counts on"), max_length=16, choices=AgeReference.choices, default=AgeReference.CLOSING
+    )
+    age_reference_date = models.DateField(
+        _("fixed date for the age"), null=True, blank=True, help_text=_("Only when the age counts on a fixed date.")
+    )
+    eligible_countries = CountryField(
+        _("eligible countries"), multiple=True, blank=True, help_text=_("Leave empty to admit every country.")
+    )
+    max_entries_per_entrant = models.PositiveSmallIntegerField(_("most entries per entrant"), null=True, blank=True)
+    max_team_size = models.PositiveSmallIntegerField(
+        _("largest team"), null=True, blank=True, help_text=_("Including the entrant. Leave empty for no limit.")
+    )
+    guardian_consent_below_age = models.PositiveSmallIntegerField(
+        _("guardian consent below age"),
+        null=True,
+        blank=True,
+        help_text=_("Entrants younger than this need a parent's or guardian's consent. Leave empty if none."),
+    )
 
     class Meta:
         verbose_name = _("contest")
@@ -73,10 +94,24 @@ class Contest(models.Model):
             raise ValidationError({"closes_at": _("The closing time must be after the opening time.")})
         if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
             raise ValidationError({"max_age": _("The maximum age must not be below the minimum age.")})
+        if self.age_reference == AgeReference.FIXED and not self.age_reference_date:
+            raise ValidationError({"age_reference_date": _("Give the date on which the age counts.")})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def eligibility_rule(self) -> eligibility.Rule:
+        return eligibility.Rule(
+            min_age=self.min_age,
+            max_age=self.max_age,
+            reference=self.age_reference,
+            closes_on=eligibility.local_date(self.closes_at, self.time_zone),
+            fixed_on=self.age_reference_date,
+            countries=frozenset(str(c) for c in self.eligible_countries),
+            guardian_below_age=self.guardian_consent_below_age,
+        )
 
 
 class Theme(models.Model):
@@ -143,3 +178,101 @@ class ContestRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.contest}"
+
+
+class Registration(models.Model):
+    """A person's registration for a contest: what they accepted, and the latest eligibility decision."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("contest")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("person")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    rules_version = models.PositiveIntegerField(_("rules version accepted"))
+    accepted_rules_at = models.DateTimeField(_("rules accepted at"))
+    accepted_privacy_at = models.DateTimeField(_("privacy notice accepted at"))
+    accepted_processing_at = models.DateTimeField(_("data processing accepted at"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [models.UniqueConstraint(fields=["contest", "user"], name="one_registration_per_contest")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.contest}"
+
+    @property
+    def may_enter(self) -> bool:
+        return self.status == RegistrationStatus.ELIGIBLE
+
+
+class EligibilityCheck(models.Model):
+    """One decision, with the inputs it was taken on: kept so the result can be shown and explained later."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="checks", verbose_name=_("registration")
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    decided_on = models.DateField(_("day of the decision"))
+    birth_date = models.DateField(_("date of birth given"), null=True)
+    country = models.CharField(_("country given"), max_length=2, blank=True)
+    rule = models.JSONField(_("rule applied"))
+    reference_day = models.DateField(_("age counted on"))
+    age = models.PositiveSmallIntegerField(_("age on that day"), null=True)
+    eligible = models.BooleanField(_("eligible"))
+    needs_guardian = models.BooleanField(_("needs a guardian's consent"), default=False)
+    reason = models.CharField(_("why the decision was re-taken"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checks")
+        ordering = ["-decided_at", "-pk"]
+        get_latest_by = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.decided_at:%Y-%m-%d}"
+
+
+class GuardianConsent(models.Model):
+    """A parent's or guardian's answer for a young entrant, given through a signed, expiring link."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="guardian_consent", verbose_name=_("registration")
+    )
+    guardian_email = models.EmailField(_("parent's or guardian's email"))
+    decision = models.CharField(
+        _("answer"), max_length=16, choices=GuardianDecision.choices, default=GuardianDecision.PENDING
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_from_ip = models.GenericIPAddressField(_("answered from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardian consent")
+        verbose_name_plural = _("guardian consents")
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.get_decision_display()}"
+
+
+class AnonymisedRegistration(models.Model):
+    """What is left of a registration once its person deleted their account: counts, no identity."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="anonymised_registrations", verbose_name=_("contest")
+    )
+    registered_on = models.DateField(_("registered on"))
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    age_band = models.CharField(_("age band"), max_length=8, blank=True)
+    gender = models.CharField(_("gender"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("anonymised registration")
+        verbose_name_plural = _("anonymised registrations")
+
+    def __str__(self) -> str:
+        return f"{self.contest} – {self.registered_on}"

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from .enums import ContestStatus
-from .models import Category, Contest, Theme
+from .models import Category, Contest, Registration, Theme
 
 PUBLIC_STATUSES = [s for s in ContestStatus.values if s != ContestStatus.DRAFT]
 
@@ -35,3 +35,12 @@ def contest_for_page(*, slug: str) -> Contest:
         )
         .get(slug=slug)
     )
+
+
+def taking_registrations(contest: Contest, *, now: datetime) -> bool:
+    return contest.status == ContestStatus.OPEN and contest.opens_at <= now < contest.closes_at
+
+
+def registration_for(*, contest: Contest, user) -> Registration:
+    """The person's own registration; nobody else's can be reached this way."""
+    return Registration.objects.select_related("contest").get(contest=contest, user=user)

@@ -1,13 +1,18 @@
 """Public contest pages: home, a contest's call, and the about and privacy pages."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import selectors
+from . import registration, selectors
 from .describe import category_rules
-from .enums import ContestStatus
-from .models import Contest
+from .enums import RegistrationStatus
+from .forms import GuardianRequestForm, RegistrationForm
+from .models import Contest, Registration
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,12 +27,16 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from None
     now = timezone.now()
     categories = [(category, category_rules(category)) for category in contest.categories.all()]
+    mine = None
+    if request.user.is_authenticated:
+        mine = Registration.objects.filter(contest=contest, user=request.user).first()
     context = {
         "contest": contest,
         "themes": contest.themes.all(),
         "categories": categories,
         "not_yet_open": contest.opens_at > now,
-        "taking_entries": contest.status == ContestStatus.OPEN and contest.opens_at <= now < contest.closes_at,
+        "taking_entries": selectors.taking_registrations(contest, now=now),
+        "registration": mine,
     }
     return render(request, "contest/detail.html", context)
 
@@ -38,3 +47,80 @@ def about(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
+
+
+def _public_contest(slug: str) -> Contest:
+    try:
+        return selectors.public_contests().get(slug=slug)
+    except Contest.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    """Accept the rules and the privacy notice, and learn at once whether you may enter."""
+    contest = _public_contest(slug)
+    if not request.user.profile_complete:
+        messages.info(request, _("First tell us your name, date of birth and country: eligibility depends on them."))
+        return redirect(f"{reverse('accounts:profile')}?next={request.path}")
+    if not selectors.taking_registrations(contest, now=timezone.now()):
+        messages.error(request, _("This contest is not taking registrations now."))
+        return redirect("contest:detail", slug=slug)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            registration.register(contest=contest, user=request.user, now=timezone.now())
+            return redirect("contest:registration", slug=slug)
+        status = 400
+    else:
+        status = 200
+    context = {"contest": contest, "form": form}
+    return render(request, "contest/register.html", context, status=status)
+
+
+@login_required
+def registration_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Your registration: eligible or not, and exactly why, in your language."""
+    contest = _public_contest(slug)
+    try:
+        mine = selectors.registration_for(contest=contest, user=request.user)
+    except Registration.DoesNotExist:
+        return redirect("contest:register", slug=slug)
+    check = mine.checks.latest()
+    decision = registration.explain(check)
+    form = GuardianRequestForm(request.POST or None, entrant_email=request.user.email)
+    status = 200
+    if request.method == "POST" and mine.status != RegistrationStatus.INELIGIBLE:
+        if form.is_valid():
+            registration.request_guardian_consent(
+                registration=mine, guardian_email=form.cleaned_data["guardian_email"], now=timezone.now()
+            )
+            messages.success(request, _("We have emailed your parent or guardian. You can enter once they agree."))
+            return redirect("contest:registration", slug=slug)
+        status = 400
+    context = {
+        "contest": contest,
+        "registration": mine,
+        "decision": decision,
+        "check": check,
+        "form": form,
+        "consent": getattr(mine, "guardian_consent", None),
+    }
+    return render(request, "contest/registration.html", context, status=status)
+
+
+def guardian(request: HttpRequest, token: str) -> HttpResponse:
+    """A parent or guardian reads what the young person is entering, and consents or refuses."""
+    consent = registration.consent_for_token(token)
+    if consent is None:
+        return render(request, "contest/guardian_link_invalid.html", status=404)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("consent", "refuse"):
+            messages.error(request, _("Choose one of the two buttons: I consent, or I do not consent."))
+            return render(request, "contest/guardian.html", {"consent": consent}, status=400)
+        registration.record_guardian_decision(
+            consent=consent, consents=answer == "consent", ip=request.META.get("REMOTE_ADDR"), now=timezone.now()
+        )
+        consent.refresh_from_db()
+    return render(request, "contest/guardian.html", {"consent": consent, "contest": consent.registration.contest})

@@ -55,8 +55,10 @@ def test_contest_page_fits_a_360px_phone_in_every_language(phone_page, live_serv
     assert_accessible(phone_page, f"contest-{language}-360px")
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/about/", "/en/privacy/", "/en/accounts/login/", "/ar/",
-                                  "/zh-hans/about/", "/ru/accounts/signup/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/en/", "/en/about/", "/en/privacy/", "/en/accounts/login/", "/ar/", "/zh-hans/about/", "/ru/accounts/signup/"],
+)
 def test_pages_pass_axe(page, live_server, demo, path):
     page.goto(f"{live_server.url}{path}")
     assert_accessible(page, "page" + path.replace("/", "-").rstrip("-"))

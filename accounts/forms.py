@@ -1,0 +1,76 @@
+"""The profile form and the account-deletion confirmation."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contest.eligibility import birth_date_problems
+
+from .models import User
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "public_name",
+            "date_of_birth",
+            "country",
+            "preferred_language",
+            "organisation",
+            "gender",
+        ]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {
+            "full_name": {"required": _("Enter your full name, as on an identity document.")},
+            "date_of_birth": {
+                "required": _("Enter your date of birth: the contest's age limits depend on it."),
+                "invalid": _("Enter your date of birth as year-month-day, for example 2001-04-23."),
+            },
+            "country": {"required": _("Choose the country you live in.")},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("full_name", "date_of_birth", "country"):
+            self.fields[name].required = True
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["public_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["preferred_language"].choices = [c for c in self.fields["preferred_language"].choices if c[0]]
+        self.fields["gender"].help_text = _(
+            "Optional. Organizers count entrants by gender in their reports; nobody else sees it."
+        )
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        problems = birth_date_problems(value, today=timezone.localdate())
+        if problems:
+            raise forms.ValidationError(problems)
+        return value
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to confirm that it is you.")},
+    )
+    understood = forms.BooleanField(
+        label=_("I understand that my account, my registrations and my files will be deleted for good."),
+        error_messages={"required": _("Tick this box to confirm that you want to delete everything.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password. Try again, or reset it first."))
+        return password
