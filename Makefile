@@ -42,7 +42,7 @@ run: demo
 	@echo
 	@echo "Voices is starting on $(SITE_URL)/  (Ctrl-C stops the web server, the worker and beat)"
 	@echo
-	$(VENV)/bin/honcho --no-prefix start --procfile Procfile
+	$(VENV)/bin/honcho start --procfile Procfile
 
 test: install-dev messages
 	$(PY) -m pytest

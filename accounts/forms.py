@@ -35,6 +35,8 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("full_name", "date_of_birth", "country"):
             self.fields[name].required = True
+        # Year-month-day only, as date pickers send it: 02/03/2001 must not quietly mean 3 February.
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d"]
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["public_name"].widget.attrs["autocomplete"] = "nickname"
         self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
@@ -45,8 +47,17 @@ class ProfileForm(forms.ModelForm):
             "Optional. Organizers count entrants by gender in their reports; nobody else sees it."
         )
 
+    def lock_birth_date(self) -> None:
+        field = self.fields["date_of_birth"]
+        field.disabled = True
+        field.help_text = _(
+            "You have submitted an entry, so only the organizers can change this now. Write to them if it is wrong."
+        )
+
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
+        if self.fields["date_of_birth"].disabled:
+            return value
         problems = birth_date_problems(value, today=timezone.localdate())
         if problems:
             raise forms.ValidationError(problems)
@@ -74,3 +85,34 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password. Try again, or reset it first."))
         return password
+
+
+class UserAdminChangeForm(forms.ModelForm):
+    """The admin's user form: a changed date of birth needs a reason once the person has submitted an entry."""
+
+    birth_date_correction_reason = forms.CharField(
+        label=_("Reason for changing the date of birth"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the person has already submitted an entry. Kept with the change."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "email", "password", "full_name", "public_name", "date_of_birth", "country", "preferred_language",
+            "organisation", "gender", "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+            "last_login", "date_joined",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        from .services import birth_date_locked
+
+        changed = "date_of_birth" in self.changed_data
+        if changed and birth_date_locked(self.instance) and not data.get("birth_date_correction_reason", "").strip():
+            self.add_error(
+                "birth_date_correction_reason",
+                _("Say why the date of birth changes: this person has submitted an entry."),
+            )
+        return data

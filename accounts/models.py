@@ -88,3 +88,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class BirthDateCorrection(models.Model):
+    """An organizer's change to a date of birth that the entrant can no longer change, with the reason."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="birth_date_corrections", verbose_name=_("person")
+    )
+    previous = models.DateField(_("previous date of birth"), null=True)
+    corrected = models.DateField(_("corrected date of birth"))
+    reason = models.TextField(_("reason"))
+    corrected_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("corrected by")
+    )
+    corrected_at = models.DateTimeField(_("corrected at"))
+
+    class Meta:
+        verbose_name = _("date of birth correction")
+        verbose_name_plural = _("date of birth corrections")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.corrected_at:%Y-%m-%d}"

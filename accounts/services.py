@@ -6,10 +6,13 @@ import zipfile
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import transaction
+from django.db.models import Q
 
-from .models import User
+from .models import BirthDateCorrection, User
 
 PROFILE_FIELDS = (
     "full_name",
@@ -22,12 +25,26 @@ PROFILE_FIELDS = (
 )
 
 
+class BirthDateLocked(Exception):
+    """The date of birth cannot change any more without an organizer."""
+
+
+def birth_date_locked(user: User) -> bool:
+    """After a first submitted entry, only an organizer may change the date of birth."""
+    from submissions.services import has_submitted_an_entry
+
+    return has_submitted_an_entry(user)
+
+
 @transaction.atomic
 def update_profile(*, user: User, data: dict, now: datetime) -> User:
     """Save the profile; a new date of birth or country takes every eligibility decision again."""
     from contest.registration import recheck_registrations
 
-    before = (user.date_of_birth, str(user.country or ""))
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    if "date_of_birth" in data and data["date_of_birth"] != stored.date_of_birth and birth_date_locked(stored):
+        raise BirthDateLocked
+    before = (stored.date_of_birth, str(stored.country or ""))
     for field in PROFILE_FIELDS:
         if field in data:
             setattr(user, field, data[field])
@@ -38,9 +55,32 @@ def update_profile(*, user: User, data: dict, now: datetime) -> User:
     return user
 
 
+@transaction.atomic
+def correct_birth_date(*, user: User, date_of_birth, reason: str, by: User, now: datetime) -> BirthDateCorrection:
+    """An organizer corrects a date of birth; the reason is kept and every decision is taken again."""
+    from contest.registration import recheck_registrations
+
+    if not reason.strip():
+        raise ValueError("A correction needs a reason.")
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    correction = BirthDateCorrection.objects.create(
+        user=stored,
+        previous=stored.date_of_birth,
+        corrected=date_of_birth,
+        reason=reason,
+        corrected_by=by,
+        corrected_at=now,
+    )
+    stored.date_of_birth = date_of_birth
+    stored.save(update_fields=["date_of_birth"])
+    recheck_registrations(user=stored, now=now, reason="birth date corrected by an organizer")
+    return correction
+
+
 def _records_about(user: User) -> dict[str, list]:
     """Every row that is about this person, by model."""
     from contest.models import ContestRole, EligibilityCheck, GuardianConsent, Registration
+    from submissions.models import CoCreator, Entry, EntryDeclaration
 
     groups = {
         "account": User.objects.filter(pk=user.pk),
@@ -49,6 +89,10 @@ def _records_about(user: User) -> dict[str, list]:
         "registrations": Registration.objects.filter(user=user),
         "eligibility_checks": EligibilityCheck.objects.filter(registration__user=user),
         "guardian_consents": GuardianConsent.objects.filter(registration__user=user),
+        "birth_date_corrections": BirthDateCorrection.objects.filter(user=user),
+        "entries": Entry.objects.filter(entrant=user),
+        "entry_declarations": EntryDeclaration.objects.filter(entry__entrant=user),
+        "co_creators_named": CoCreator.objects.filter(entry__entrant=user),
     }
     records = {}
     for name, queryset in groups.items():
@@ -81,7 +125,28 @@ def delete_account(*, user: User, now: datetime) -> None:
             age_band=age_band(user, registration.contest, now),
             gender=user.gender,
         )
+    _forget_admin_history(user)
     user.delete()
+
+
+def _forget_admin_history(user: User) -> None:
+    """The admin's history describes objects by their names, which name the person: it goes with them."""
+    from contest.models import ContestRole, Registration
+    from submissions.models import Entry
+
+    about = Q()
+    for model, queryset in (
+        (User, User.objects.filter(pk=user.pk)),
+        (ContestRole, ContestRole.objects.filter(user=user)),
+        (Registration, Registration.objects.filter(user=user)),
+        (Entry, Entry.objects.filter(entrant=user)),
+    ):
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        about |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    for name in {user.email, user.full_name}:
+        if len(name.strip()) >= 3:
+            about |= Q(object_repr__icontains=name.strip())
+    LogEntry.objects.filter(about).delete()
 
 
 def age_band(user: User, contest, now: datetime) -> str:

@@ -24,6 +24,8 @@ def _safe_next(request: HttpRequest) -> str | None:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
+    if services.birth_date_locked(request.user):
+        form.lock_birth_date()
     if request.method == "POST":
         if form.is_valid():
             services.update_profile(user=request.user, data=form.cleaned_data, now=timezone.now())

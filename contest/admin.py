@@ -1,26 +1,43 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from .models import Category, Contest, ContestRole, Theme
 
 
-class ThemeInline(TranslationTabularInline):
+class ThemeInline(TranslationStackedInline):
     model = Theme
     extra = 0
 
 
-class CategoryInline(TranslationTabularInline):
+class CategoryInline(TranslationStackedInline):
     model = Category
     extra = 0
 
 
 @admin.register(Contest)
 class ContestAdmin(TranslationAdmin):
-    list_display = ("title", "status", "opens_at", "closes_at", "time_zone")
+    list_display = ("title", "status", "local_opens_at", "local_closes_at", "time_zone")
     list_filter = ("status",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ThemeInline, CategoryInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Opening and closing times are typed and shown in the contest's own time zone."""
+        contest = self.get_object(request, object_id) if object_id else None
+        zone = contest.time_zone if contest else timezone.get_current_timezone_name()
+        with timezone.override(zone):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("opens at"), ordering="opens_at")
+    def local_opens_at(self, contest: Contest) -> str:
+        return timezone.localtime(contest.opens_at, contest.zone).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("closes at"), ordering="closes_at")
+    def local_closes_at(self, contest: Contest) -> str:
+        return timezone.localtime(contest.closes_at, contest.zone).strftime("%Y-%m-%d %H:%M")
 
 
 @admin.register(ContestRole)
@@ -29,3 +46,8 @@ class ContestRoleAdmin(admin.ModelAdmin):
     list_filter = ("contest", "role")
     search_fields = ("user__email",)
     autocomplete_fields = ("user",)
+
+
+admin.site.site_header = _("Voices administration")
+admin.site.site_title = _("Voices administration")
+admin.site.index_title = _("Contests, entries and people")

@@ -33,12 +33,24 @@ class Contest(models.Model):
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text=_("Deadlines are set and shown in this zone."),
+        help_text=_("Deadlines are set and shown in this zone; the times on this page are in it."),
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     rules_text = models.TextField(_("rules"), blank=True)
     rules_version = models.PositiveIntegerField(_("rules version"), default=1)
+    licence_text = models.TextField(
+        _("licence granted to the organizers"),
+        blank=True,
+        help_text=_("What entrants allow the organizers to do with their work. Part of the rules' version."),
+    )
+    reference_prefix = models.CharField(
+        _("entry reference prefix"),
+        max_length=20,
+        default="ENTRY",
+        help_text=_("Entry references are this prefix and a number, such as CCM-2026-0042."),
+    )
+    statement_max_words = models.PositiveIntegerField(_("most words in the work notes"), default=300)
     status = models.CharField(_("status"), max_length=16, choices=ContestStatus.choices, default=ContestStatus.DRAFT)
     min_age = models.PositiveSmallIntegerField(
         _("minimum age"), validators=[MaxValueValidator(120)], null=True, blank=True

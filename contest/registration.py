@@ -120,7 +120,11 @@ def recheck_registrations(*, user: User, now: datetime, reason: str) -> list[Reg
 
 
 def guardian_token(consent: GuardianConsent) -> str:
-    return signing.dumps({"consent": consent.pk}, salt=GUARDIAN_LINK_SALT)
+    """A link for this request only: asking someone else, or asking again, retires it."""
+    return signing.dumps(
+        {"consent": consent.pk, "to": consent.guardian_email, "asked": consent.requested_at.isoformat()},
+        salt=GUARDIAN_LINK_SALT,
+    )
 
 
 def consent_for_token(token: str) -> GuardianConsent | None:
@@ -131,7 +135,7 @@ def consent_for_token(token: str) -> GuardianConsent | None:
         return None
     return (
         GuardianConsent.objects.select_related("registration__contest", "registration__user")
-        .filter(pk=data.get("consent"))
+        .filter(pk=data.get("consent"), guardian_email=data.get("to"), requested_at=data.get("asked"))
         .first()
     )
 

@@ -7,7 +7,7 @@ from .models import Category, Contest, Theme
 
 @register(Contest)
 class ContestTranslation(TranslationOptions):
-    fields = ("title", "summary", "call_text", "organisers", "partners", "rules_text")
+    fields = ("title", "summary", "call_text", "organisers", "partners", "rules_text", "licence_text")
 
 
 @register(Theme)

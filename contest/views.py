@@ -90,7 +90,11 @@ def registration_detail(request: HttpRequest, slug: str) -> HttpResponse:
     decision = registration.explain(check)
     form = GuardianRequestForm(request.POST or None, entrant_email=request.user.email)
     status = 200
-    if request.method == "POST" and mine.status != RegistrationStatus.INELIGIBLE:
+    asks_guardian = mine.status in (RegistrationStatus.AWAITING_GUARDIAN, RegistrationStatus.GUARDIAN_REFUSED)
+    if request.method == "POST" and not asks_guardian:
+        messages.error(request, _("Your registration needs no consent from a parent or guardian."))
+        return redirect("contest:registration", slug=slug)
+    if request.method == "POST":
         if form.is_valid():
             registration.request_guardian_consent(
                 registration=mine, guardian_email=form.cleaned_data["guardian_email"], now=timezone.now()
@@ -118,7 +122,8 @@ def guardian(request: HttpRequest, token: str) -> HttpResponse:
         answer = request.POST.get("answer")
         if answer not in ("consent", "refuse"):
             messages.error(request, _("Choose one of the two buttons: I consent, or I do not consent."))
-            return render(request, "contest/guardian.html", {"consent": consent}, status=400)
+            context = {"consent": consent, "contest": consent.registration.contest}
+            return render(request, "contest/guardian.html", context, status=400)
         registration.record_guardian_decision(
             consent=consent, consents=answer == "consent", ip=request.META.get("REMOTE_ADDR"), now=timezone.now()
         )

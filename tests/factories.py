@@ -1,6 +1,6 @@
 """factory_boy factories for the models the tests build on."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -52,3 +52,19 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     allowed_formats = ["mp4", "mov"]
     max_size_bytes = 1024 * 1024 * 1024
     max_duration_seconds = 180
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (28 February when that year has no 29th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+class EntrantFactory(UserFactory):
+    """A person whose profile is complete: name, date of birth (22 years ago) and country."""
+
+    date_of_birth = factory.LazyFunction(lambda: years_before(timezone.localdate(), 22))
+    country = "MX"
+    preferred_language = "en"

@@ -43,8 +43,44 @@
     setInterval(tick, 30000);
   }
 
+  // Counted as in submissions/words.py: runs of letters or digits between
+  // spaces, and each Chinese, Japanese or Korean character on its own.
+  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
+  function wordCount(text) {
+    var count = 0;
+    text.split(/\s+/).forEach(function (token) {
+      if (!token) return;
+      var cjk = (token.match(CJK) || []).length;
+      var rest = token.replace(CJK, "");
+      count += cjk + (/[\p{L}\p{N}]/u.test(rest) ? 1 : 0);
+    });
+    return count;
+  }
+
+  function wordCounters() {
+    var template = document.documentElement.getAttribute("data-words-template") || "%(count)s / %(max)s";
+    document.querySelectorAll("textarea[data-max-words]").forEach(function (area) {
+      var max = parseInt(area.getAttribute("data-max-words"), 10);
+      var out = document.createElement("p");
+      out.className = "word-count";
+      out.id = area.id + "_wordcount";
+      out.setAttribute("aria-live", "polite");
+      area.insertAdjacentElement("afterend", out);
+      var described = (area.getAttribute("aria-describedby") || "").trim();
+      area.setAttribute("aria-describedby", (described + " " + out.id).trim());
+      function update() {
+        var count = wordCount(area.value);
+        out.textContent = template.replace("%(count)s", count).replace("%(max)s", max);
+        out.classList.toggle("word-count--over", count > max);
+      }
+      area.addEventListener("input", update);
+      update();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     localTimes();
     countdowns();
+    wordCounters();
   });
 })();

@@ -1,0 +1,322 @@
+"""Every change to an entry: creating, editing, declaring, inviting co-creators, submitting, withdrawing.
+
+Each function checks what the contest allows on the server, in a transaction,
+and refuses with an `EntryRefused` that says what to do instead.
+"""
+
+import dataclasses
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from contest import eligibility
+from contest.enums import MediaKind
+from contest.models import Contest, Registration
+
+from .enums import DECLARATIONS_VERSION, AIUse, CoCreatorStatus, Declaration, EntryStatus
+from .models import CoCreator, Entry, EntryDeclaration
+from .words import word_count
+
+CO_CREATOR_LINK_SALT = "voices.co-creator"
+CO_CREATOR_LINK_MAX_AGE = 30 * 24 * 60 * 60
+
+# The one table of moves an entry may make.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EntryStatus.DRAFT: frozenset({EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN}),
+    EntryStatus.SUBMITTED: frozenset({EntryStatus.DRAFT, EntryStatus.WITHDRAWN}),
+    EntryStatus.WITHDRAWN: frozenset(),
+}
+
+EDITABLE_FIELDS = (
+    "theme",
+    "category",
+    "title",
+    "description",
+    "statement",
+    "languages",
+    "essay_text",
+    "ai_use",
+    "ai_use_details",
+)
+
+
+class EntryRefused(Exception):
+    """The entrant asked for something the contest does not allow; `messages` say why and what to do."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+def deadline_in_words(contest: Contest, *, viewer_zone: str | None = None) -> str:
+    zone = viewer_zone or contest.time_zone
+    local = contest.closes_at.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone})"
+
+
+def _refuse_after_deadline(contest: Contest, now: datetime) -> None:
+    if now >= contest.closes_at:
+        raise EntryRefused(
+            _("The deadline has passed: entries closed on %(deadline)s.") % {"deadline": deadline_in_words(contest)}
+        )
+
+
+def _move(entry: Entry, to: str, now: datetime) -> None:
+    """The only place an entry changes state."""
+    if to not in TRANSITIONS[entry.status]:
+        raise EntryRefused(
+            _("An entry that is “%(state)s” cannot become “%(to)s”.")
+            % {"state": entry.get_status_display(), "to": EntryStatus(to).label}
+        )
+    entry.status = to
+    if to == EntryStatus.SUBMITTED:
+        entry.submitted_at = now
+        entry.first_submitted_at = entry.first_submitted_at or now
+    elif to == EntryStatus.WITHDRAWN:
+        entry.withdrawn_at = now
+    entry.save()
+
+
+def _locked(entry: Entry) -> Entry:
+    return Entry.objects.select_for_update().select_related("contest", "category", "entrant").get(pk=entry.pk)
+
+
+def _next_reference(contest: Contest) -> str:
+    Contest.objects.select_for_update().filter(pk=contest.pk).first()  # Serialise numbering per contest.
+    number = Entry.objects.filter(contest=contest).count() + 1
+    while Entry.objects.filter(reference=f"{contest.reference_prefix}-{number:04d}").exists():
+        number += 1
+    return f"{contest.reference_prefix}-{number:04d}"
+
+
+def _require_registration(contest: Contest, entrant: User) -> Registration:
+    registration = Registration.objects.filter(contest=contest, user=entrant).first()
+    if registration is None:
+        raise EntryRefused(_("Register for the contest before you create an entry."))
+    if not registration.may_enter:
+        raise EntryRefused(_("Your registration does not allow you to enter: your registration page says why."))
+    return registration
+
+
+def _record_declarations(entry: Entry, accepted: set[str], now: datetime) -> None:
+    EntryDeclaration.objects.filter(entry=entry).exclude(kind__in=accepted).delete()
+    for kind in accepted:
+        EntryDeclaration.objects.get_or_create(
+            entry=entry,
+            kind=kind,
+            defaults={
+                "text_version": DECLARATIONS_VERSION,
+                "licence_rules_version": entry.contest.rules_version if kind == Declaration.LICENCE else None,
+                "accepted_at": now,
+            },
+        )
+
+
+@transaction.atomic
+def create_entry(*, contest: Contest, entrant: User, data: dict, declarations: set[str], now: datetime) -> Entry:
+    _require_registration(contest, entrant)
+    _refuse_after_deadline(contest, now)
+    limit = contest.max_entries_per_entrant
+    if limit is not None:
+        active = Entry.objects.filter(contest=contest, entrant=entrant).exclude(status=EntryStatus.WITHDRAWN).count()
+        if active >= limit:
+            raise EntryRefused(
+                ngettext(
+                    "This contest takes at most %(limit)s entry from each entrant, and you have it already.",
+                    "This contest takes at most %(limit)s entries from each entrant, and you have them already.",
+                    limit,
+                )
+                % {"limit": limit}
+                + " "
+                + _("Withdraw one to make room for a new one.")
+            )
+    entry = Entry(contest=contest, entrant=entrant, reference=_next_reference(contest))
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(entry, field, data[field])
+    entry.save()
+    _record_declarations(entry, declarations, now)
+    return entry
+
+
+@transaction.atomic
+def update_entry(*, entry: Entry, data: dict, declarations: set[str], now: datetime) -> Entry:
+    entry = _locked(entry)
+    if entry.status != EntryStatus.DRAFT:
+        raise EntryRefused(_("Only a draft can be changed. Take the entry back to a draft first."))
+    _refuse_after_deadline(entry.contest, now)
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(entry, field, data[field])
+    entry.save()
+    _record_declarations(entry, declarations, now)
+    return entry
+
+
+def still_to_do(entry: Entry) -> list[str]:
+    """What must be done before the entry can be submitted, in words the entrant can act on."""
+    todo = []
+    registration = Registration.objects.filter(contest=entry.contest_id, user=entry.entrant_id).first()
+    if registration is None or not registration.may_enter:
+        todo.append(_("Your registration must allow you to enter: see your registration page."))
+    category = entry.category
+    if category.media_kind == MediaKind.ESSAY:
+        words = word_count(entry.essay_text)
+        if not words:
+            todo.append(_("Write your essay."))
+        elif category.max_words and words > category.max_words:
+            todo.append(
+                _("Your essay has %(words)s words; this category allows at most %(max)s. Shorten it.")
+                % {"words": words, "max": category.max_words}
+            )
+        elif category.min_words and words < category.min_words:
+            todo.append(
+                _("Your essay has %(words)s words; this category needs at least %(min)s.")
+                % {"words": words, "min": category.min_words}
+            )
+    else:
+        todo.append(_("Upload your file (%(kind)s).") % {"kind": category.get_media_kind_display().lower()})
+    statement_words = word_count(entry.statement)
+    if not statement_words:
+        todo.append(_("Write your work notes: a few lines on what you made and why."))
+    elif statement_words > entry.contest.statement_max_words:
+        todo.append(
+            _("Your work notes have %(words)s words; at most %(max)s are allowed.")
+            % {"words": statement_words, "max": entry.contest.statement_max_words}
+        )
+    if entry.ai_use != AIUse.NONE and not entry.ai_use_details.strip():
+        todo.append(_("Say which AI tools you used and how."))
+    accepted = set(entry.declarations.values_list("kind", flat=True))
+    if missing := [kind for kind in Declaration.values if kind not in accepted]:
+        todo.append(
+            ngettext(
+                "Tick the %(count)s remaining declaration.", "Tick the %(count)s remaining declarations.", len(missing)
+            )
+            % {"count": len(missing)}
+        )
+    waiting = [c.name for c in entry.co_creators.all() if c.status != CoCreatorStatus.CONFIRMED]
+    if waiting:
+        todo.append(
+            _("Every co-creator must confirm their part. Still waiting for: %(names)s.") % {"names": ", ".join(waiting)}
+        )
+    return todo
+
+
+@transaction.atomic
+def submit_entry(*, entry: Entry, now: datetime) -> Entry:
+    entry = _locked(entry)
+    _refuse_after_deadline(entry.contest, now)
+    if todo := still_to_do(entry):
+        raise EntryRefused(*todo)
+    _move(entry, EntryStatus.SUBMITTED, now)
+    transaction.on_commit(lambda: _send_receipt(entry.pk))
+    return entry
+
+
+@transaction.atomic
+def unsubmit_entry(*, entry: Entry, now: datetime) -> Entry:
+    """Take a submitted entry back to a draft to change it; only before the deadline."""
+    entry = _locked(entry)
+    _refuse_after_deadline(entry.contest, now)
+    _move(entry, EntryStatus.DRAFT, now)
+    return entry
+
+
+@transaction.atomic
+def withdraw_entry(*, entry: Entry, now: datetime) -> Entry:
+    entry = _locked(entry)
+    _move(entry, EntryStatus.WITHDRAWN, now)
+    return entry
+
+
+def has_submitted_an_entry(user: User) -> bool:
+    return Entry.objects.filter(entrant=user, first_submitted_at__isnull=False).exists()
+
+
+def _send_receipt(entry_pk: int) -> None:
+    entry = Entry.objects.select_related("contest", "entrant").get(pk=entry_pk)
+    link = settings.SITE_URL + reverse("submissions:receipt", kwargs={"reference": entry.reference})
+    with translation.override(entry.entrant.preferred_language or settings.LANGUAGE_CODE):
+        context = {"entry": entry, "link": link}
+        subject = render_to_string("submissions/email/receipt_subject.txt", context).strip()
+        body = render_to_string("submissions/email/receipt_body.txt", context)
+    send_mail(subject, body, None, [entry.entrant.email])
+
+
+# --- Co-creators -----------------------------------------------------------
+def co_creator_token(co_creator: CoCreator) -> str:
+    return signing.dumps({"co_creator": co_creator.pk}, salt=CO_CREATOR_LINK_SALT)
+
+
+def co_creator_for_token(token: str) -> CoCreator | None:
+    try:
+        data = signing.loads(token, salt=CO_CREATOR_LINK_SALT, max_age=CO_CREATOR_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        CoCreator.objects.select_related("entry__contest", "entry__entrant").filter(pk=data.get("co_creator")).first()
+    )
+
+
+@transaction.atomic
+def invite_co_creator(*, entry: Entry, name: str, email: str, date_of_birth, now: datetime) -> CoCreator:
+    entry = _locked(entry)
+    if entry.status != EntryStatus.DRAFT:
+        raise EntryRefused(_("Add co-creators while the entry is a draft."))
+    contest = entry.contest
+    _refuse_after_deadline(contest, now)
+    if email.lower() == entry.entrant.email.lower():
+        raise EntryRefused(_("That is your own address: add the people who made the work with you."))
+    if entry.co_creators.filter(email__iexact=email).exists():
+        raise EntryRefused(_("%(email)s is already on this entry.") % {"email": email})
+    team_size = 1 + entry.co_creators.count()
+    if contest.max_team_size is not None and team_size >= contest.max_team_size:
+        raise EntryRefused(
+            _("Teams in this contest have at most %(size)s people, you included.") % {"size": contest.max_team_size}
+        )
+    rule = contest.eligibility_rule
+    decision = eligibility.decide(
+        dataclasses.replace(rule, countries=frozenset()),
+        birth_date=date_of_birth,
+        country=None,
+        today=eligibility.local_date(now, contest.time_zone),
+    )
+    if not decision.eligible:
+        raise EntryRefused(_("%(name)s cannot be on the team:") % {"name": name}, *decision.reasons)
+    co_creator = CoCreator.objects.create(
+        entry=entry, name=name, email=email, date_of_birth=date_of_birth, invited_at=now
+    )
+    link = settings.SITE_URL + reverse("submissions:co_creator", kwargs={"token": co_creator_token(co_creator)})
+    with translation.override(entry.entrant.preferred_language or translation.get_language()):
+        context = {"entry": entry, "co_creator": co_creator, "link": link}
+        subject = render_to_string("submissions/email/co_creator_subject.txt", context).strip()
+        body = render_to_string("submissions/email/co_creator_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return co_creator
+
+
+@transaction.atomic
+def remove_co_creator(*, co_creator: CoCreator) -> None:
+    if co_creator.entry.status != EntryStatus.DRAFT:
+        raise EntryRefused(_("Change the team while the entry is a draft."))
+    co_creator.delete()
+
+
+@transaction.atomic
+def answer_co_creator(*, co_creator: CoCreator, confirms: bool, now: datetime) -> CoCreator:
+    co_creator = CoCreator.objects.select_for_update().get(pk=co_creator.pk)
+    co_creator.status = CoCreatorStatus.CONFIRMED if confirms else CoCreatorStatus.DECLINED
+    co_creator.answered_at = now
+    co_creator.save(update_fields=["status", "answered_at"])
+    return co_creator

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "submissions"
+
+urlpatterns = [
+    path("entries/", views.dashboard, name="dashboard"),
+    path("contests/<slug:slug>/entries/new/", views.entry_create, name="create"),
+    path("entries/<str:reference>/", views.entry_detail, name="detail"),
+    path("entries/<str:reference>/edit/", views.entry_edit, name="edit"),
+    path("entries/<str:reference>/submit/", views.entry_submit, name="submit"),
+    path("entries/<str:reference>/unsubmit/", views.entry_unsubmit, name="unsubmit"),
+    path("entries/<str:reference>/withdraw/", views.entry_withdraw, name="withdraw"),
+    path("entries/<str:reference>/receipt/", views.entry_receipt, name="receipt"),
+    path("entries/<str:reference>/team/", views.co_creator_add, name="co_creator_add"),
+    path("entries/<str:reference>/team/<int:pk>/remove/", views.co_creator_remove, name="co_creator_remove"),
+    path("team/<str:token>/", views.co_creator_answer, name="co_creator"),
+]
