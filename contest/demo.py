@@ -370,6 +370,7 @@ def seed_demo(*, now: datetime) -> list[DemoLogin]:
     contest.min_age, contest.max_age = 18, 29
     contest.age_reference = AgeReference.CLOSING
     contest.max_entries_per_entrant = 3
+    contest.reference_prefix = f"CCM-{contest.opens_at.year}"
     contest.max_team_size = 3
     contest.rules_version = 1
     contest.full_clean()

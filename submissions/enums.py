@@ -29,6 +29,14 @@ class Declaration(models.TextChoices):
     LICENCE = "licence", _("I grant the organizers the licence described in the contest's rules.")
 
 
+class UploadStatus(models.TextChoices):
+    RECEIVING = "receiving", _("Receiving")
+    COMPLETE = "complete", _("Complete")
+    FAILED = "failed", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
 # Raised when the wording of the declarations above changes, so each stored
 # acceptance says which words the entrant agreed to.
 DECLARATIONS_VERSION = 1

@@ -1,12 +1,15 @@
 """Entries, the people who made them with the entrant, and what the entrant declared."""
 
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from contest.models import Category, Contest, Theme
 
-from .enums import AIUse, CoCreatorStatus, Declaration, EntryStatus
+from .enums import AIUse, CoCreatorStatus, Declaration, EntryStatus, UploadStatus
 
 
 class Entry(models.Model):
@@ -77,3 +80,58 @@ class CoCreator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.entry.reference})"
+
+
+def private_storage():
+    return storages["private"]
+
+
+class Upload(models.Model):
+    """A resumable (tus) upload in progress: its bytes wait in a temporary file until the last one arrives."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("entry"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("owner")
+    )
+    length = models.PositiveBigIntegerField(_("size in bytes"))
+    offset = models.PositiveBigIntegerField(_("bytes received"), default=0)
+    filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    declared_type = models.CharField(_("declared type"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last bytes at"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry.reference} – {self.offset}/{self.length}"
+
+
+class MediaAsset(models.Model):
+    """A finished original file of an entry, in private storage. The newest one not replaced is the entry's."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assets", verbose_name=_("entry"))
+    upload = models.OneToOneField(
+        Upload, on_delete=models.SET_NULL, null=True, blank=True, related_name="asset", verbose_name=_("upload")
+    )
+    file = models.FileField(_("file"), storage=private_storage, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    file_format = models.CharField(_("format"), max_length=16)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entry.reference} – {self.file_format} ({self.size} bytes)"

@@ -6,7 +6,7 @@ and refuses with an `EntryRefused` that says what to do instead.
 
 import dataclasses
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -171,10 +171,11 @@ def still_to_do(entry: Entry) -> list[str]:
     if registration is None or not registration.may_enter:
         todo.append(_("Your registration must allow you to enter: see your registration page."))
     category = entry.category
+    has_file = entry.assets.filter(replaced_at__isnull=True).exists()
     if category.media_kind == MediaKind.ESSAY:
         words = word_count(entry.essay_text)
-        if not words:
-            todo.append(_("Write your essay."))
+        if not words and not has_file:
+            todo.append(_("Write your essay, or upload it as a PDF."))
         elif category.max_words and words > category.max_words:
             todo.append(
                 _("Your essay has %(words)s words; this category allows at most %(max)s. Shorten it.")
@@ -185,7 +186,7 @@ def still_to_do(entry: Entry) -> list[str]:
                 _("Your essay has %(words)s words; this category needs at least %(min)s.")
                 % {"words": words, "min": category.min_words}
             )
-    else:
+    elif not has_file:
         todo.append(_("Upload your file (%(kind)s).") % {"kind": category.get_media_kind_display().lower()})
     statement_words = word_count(entry.statement)
     if not statement_words:
@@ -213,10 +214,20 @@ def still_to_do(entry: Entry) -> list[str]:
     return todo
 
 
+def finished_in_grace(entry: Entry, now: datetime) -> bool:
+    """Past the deadline, but its file's upload started before it and the grace period still runs."""
+    contest = entry.contest
+    if now >= contest.closes_at + timedelta(minutes=contest.upload_grace_minutes):
+        return False
+    current = entry.assets.filter(replaced_at__isnull=True).select_related("upload").first()
+    return bool(current and current.upload and current.upload.created_at < contest.closes_at)
+
+
 @transaction.atomic
 def submit_entry(*, entry: Entry, now: datetime) -> Entry:
     entry = _locked(entry)
-    _refuse_after_deadline(entry.contest, now)
+    if not finished_in_grace(entry, now):
+        _refuse_after_deadline(entry.contest, now)
     if todo := still_to_do(entry):
         raise EntryRefused(*todo)
     _move(entry, EntryStatus.SUBMITTED, now)

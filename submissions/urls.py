@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import tus, views
 
 app_name = "submissions"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("entries/<str:reference>/team/", views.co_creator_add, name="co_creator_add"),
     path("entries/<str:reference>/team/<int:pk>/remove/", views.co_creator_remove, name="co_creator_remove"),
     path("team/<str:token>/", views.co_creator_answer, name="co_creator"),
+    path("entries/<str:reference>/files/<int:pk>/", views.asset_download, name="asset_download"),
+    path("uploads/", tus.collection, name="tus_collection"),
+    path("uploads/<uuid:upload_id>", tus.resource, name="tus_upload"),
 ]

@@ -1,8 +1,10 @@
 """The entrant's entries: dashboard, form, submit, withdraw, receipt; and a co-creator's confirmation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from contest.models import Contest, Registration
 from . import services
 from .enums import EntryStatus
 from .forms import CoCreatorForm, EntryForm
-from .models import CoCreator, Entry
+from .models import CoCreator, Entry, MediaAsset
 
 
 def _own_entry(request: HttpRequest, reference: str) -> Entry:
@@ -100,14 +102,22 @@ def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def entry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _own_entry(request, reference)
-    context = {
+    return render(request, "submissions/detail.html", _detail_context(entry, CoCreatorForm()))
+
+
+def _detail_context(entry: Entry, co_creator_form: CoCreatorForm) -> dict:
+    now = timezone.now()
+    return {
         "entry": entry,
         "todo": services.still_to_do(entry) if entry.status == EntryStatus.DRAFT else [],
         "co_creators": entry.co_creators.all(),
-        "co_creator_form": CoCreatorForm(),
-        "before_deadline": timezone.now() < entry.contest.closes_at,
+        "co_creator_form": co_creator_form,
+        "before_deadline": now < entry.contest.closes_at,
+        "may_submit": now < entry.contest.closes_at or services.finished_in_grace(entry, now),
+        "current_file": entry.assets.filter(replaced_at__isnull=True).first(),
+        "accept": ",".join(f".{f}" for f in entry.category.allowed_formats),
+        "chunk_bytes": settings.UPLOAD_CHUNK_BYTES,
     }
-    return render(request, "submissions/detail.html", context)
 
 
 def _act(request: HttpRequest, reference: str, action, success: str, then: str = "submissions:detail"):
@@ -169,14 +179,7 @@ def co_creator_add(request: HttpRequest, reference: str) -> HttpResponse:
                 request, _("We have emailed %(name)s to confirm their part.") % {"name": form.cleaned_data["name"]}
             )
             return redirect("submissions:detail", reference=reference)
-    context = {
-        "entry": entry,
-        "todo": services.still_to_do(entry),
-        "co_creators": entry.co_creators.all(),
-        "co_creator_form": form,
-        "before_deadline": timezone.now() < entry.contest.closes_at,
-    }
-    return render(request, "submissions/detail.html", context, status=400)
+    return render(request, "submissions/detail.html", _detail_context(entry, form), status=400)
 
 
 @login_required
@@ -203,3 +206,26 @@ def co_creator_answer(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "submissions/co_creator.html", {"co_creator": co_creator}, status=400)
         co_creator = services.answer_co_creator(co_creator=co_creator, confirms=answer == "confirm", now=timezone.now())
     return render(request, "submissions/co_creator.html", {"co_creator": co_creator})
+
+
+@login_required
+def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """An original file, for its owner: never inline, never sniffed, never able to run script."""
+    entry = _own_entry(request, reference)
+    asset = get_object_or_404(MediaAsset, pk=pk, entry=entry)
+    filename = f"{entry.reference}.{asset.file_format}"
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        storage = storages["private"]
+        url = storage.url(
+            asset.file.name,
+            parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
+            expire=settings.PRIVATE_URL_EXPIRY_SECONDS,
+        )
+        return HttpResponseRedirect(url)
+    response = FileResponse(
+        asset.file.open("rb"), as_attachment=True, filename=filename, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

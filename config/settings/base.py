@@ -206,6 +206,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 PUBLIC_MEDIA_ROOT = VAR_DIR / "public"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+# Unfinished uploads: on the same disk as the private files, so finishing one is a rename, not a copy.
+UPLOAD_TEMP_DIR = Path(env.str("UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
+UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
+UPLOAD_IDLE_HOURS = 24
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
@@ -287,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-contests-past-their-deadline": {
         "task": "contest.tasks.close_contests_past_deadline",
         "schedule": timedelta(minutes=1),
+    },
+    "remove-idle-uploads": {
+        "task": "submissions.tasks.remove_idle_uploads",
+        "schedule": timedelta(hours=1),
     },
 }
 

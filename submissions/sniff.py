@@ -1,0 +1,36 @@
+"""What a file really is, from its first bytes, whatever its name says."""
+
+from pathlib import Path
+
+import puremagic
+
+# Names puremagic gives, mapped to the names categories use.
+ALIASES = {
+    "jpeg": "jpg",
+    "jpe": "jpg",
+    "jfif": "jpg",
+    "qt": "mov",
+    "m4v": "mp4",
+    "opus": "ogg",
+    "oga": "ogg",
+    "ogv": "ogg",
+}
+HEAD_BYTES = 64 * 1024
+
+
+def sniff_format(path: Path, *, allowed: list[str]) -> str | None:
+    """The first of the file's likely formats that the category allows, or None."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head:
+        return None
+    try:
+        matches = puremagic.magic_string(head)
+    except puremagic.PureError:
+        return None
+    wanted = {ALIASES.get(f.lower(), f.lower()) for f in allowed}
+    for match in matches:
+        name = ALIASES.get(match.extension.lstrip(".").lower(), match.extension.lstrip(".").lower())
+        if name in wanted:
+            return name
+    return None

@@ -1,0 +1,142 @@
+"""The tus 1.0 resumable-upload protocol (core, creation, termination, expiration, checksum) over Django views.
+
+Stock clients (tus-js-client, Uppy, tuspy) talk to these two addresses. Only
+the owner of an upload may see or extend it: anyone else gets 404. Errors
+answer in plain text, in the page's language, with what to do next.
+"""
+
+import base64
+import binascii
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from . import uploads
+from .models import Entry, Upload
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,termination,expiration,checksum"
+
+
+def _answer(status: int, message: str = "", **headers: str) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["Tus-Resumable"] = TUS_VERSION
+    response["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _problem(problem: uploads.UploadProblem) -> HttpResponse:
+    headers = {} if problem.offset is None else {"Upload_Offset": str(problem.offset)}
+    return _answer(problem.status, problem.message, **headers)
+
+
+def _metadata(header: str) -> dict[str, str]:
+    """Upload-Metadata: comma-separated `key base64value` pairs."""
+    values = {}
+    for pair in filter(None, (p.strip() for p in header.split(","))):
+        key, _space, encoded = pair.partition(" ")
+        try:
+            values[key] = base64.b64decode(encoded, validate=True).decode("utf-8") if encoded else ""
+        except (binascii.Error, UnicodeDecodeError):
+            values[key] = ""
+    return values
+
+
+def _refuse_anonymous(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return _answer(403, _("Sign in again, then resume the upload: your session has ended."))
+    if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
+        return _answer(412, "Tus-Resumable 1.0.0 required.", Tus_Version=TUS_VERSION)
+    return None
+
+
+def _expiry_headers(upload: Upload) -> dict[str, str]:
+    return {"Upload_Expires": http_date(uploads.expires_at(upload).timestamp())}
+
+
+def collection(request: HttpRequest) -> HttpResponse:
+    """OPTIONS: what this server speaks. POST: start an upload for one of your entries."""
+    if request.method == "OPTIONS":
+        return _answer(204, Tus_Version=TUS_VERSION, Tus_Extension=EXTENSIONS, Tus_Checksum_Algorithm="sha1,sha256,md5")
+    if request.method != "POST":
+        return _answer(405, "", Allow="OPTIONS, POST")
+    if refusal := _refuse_anonymous(request):
+        return refusal
+    try:
+        length = int(request.headers.get("Upload-Length", ""))
+    except ValueError:
+        return _answer(400, _("The upload must say how large the file is (Upload-Length)."))
+    meta = _metadata(request.headers.get("Upload-Metadata", ""))
+    entry = (
+        Entry.objects.select_related("contest", "category")
+        .filter(reference=meta.get("entry", ""), entrant=request.user)
+        .first()
+    )
+    if entry is None:
+        return _answer(404, _("No entry of yours has this reference."))
+    try:
+        upload = uploads.start_upload(
+            entry=entry,
+            owner=request.user,
+            length=length,
+            filename=meta.get("filename", ""),
+            declared_type=meta.get("filetype", ""),
+            now=timezone.now(),
+        )
+    except uploads.UploadProblem as problem:
+        return _problem(problem)
+    location = request.build_absolute_uri(reverse("submissions:tus_upload", kwargs={"upload_id": upload.pk}))
+    return _answer(201, Location=location, Upload_Offset="0", **_expiry_headers(upload))
+
+
+def resource(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    """HEAD: how many bytes the server has. PATCH: more bytes. DELETE: give up."""
+    if request.method == "OPTIONS":
+        return _answer(204, Tus_Version=TUS_VERSION, Tus_Extension=EXTENSIONS)
+    if refusal := _refuse_anonymous(request):
+        return refusal
+    upload = (
+        Upload.objects.select_related("entry__contest", "entry__category")
+        .filter(pk=upload_id, owner=request.user)
+        .first()
+    )
+    if upload is None:
+        return _answer(404, _("There is no such upload."))
+    if request.method == "HEAD":
+        if upload.status != "receiving" and upload.status != "complete":
+            return _answer(410, "")
+        return _answer(
+            200, Upload_Offset=str(upload.offset), Upload_Length=str(upload.length), **_expiry_headers(upload)
+        )
+    if request.method == "DELETE":
+        uploads.cancel(upload=upload)
+        return _answer(204)
+    if request.method != "PATCH":
+        return _answer(405, "", Allow="HEAD, PATCH, DELETE, OPTIONS")
+    if request.content_type != "application/offset+octet-stream":
+        return _answer(415, "Content-Type must be application/offset+octet-stream.")
+    try:
+        offset = int(request.headers.get("Upload-Offset", ""))
+    except ValueError:
+        return _answer(400, "Upload-Offset is required.")
+    declared = request.META.get("CONTENT_LENGTH")
+    # Without a length (chunked transfer), read the server's stream to its end.
+    read = request.read if declared else request.META["wsgi.input"].read
+    try:
+        uploads.append(
+            upload=upload,
+            offset=offset,
+            read=read,
+            length=int(declared) if declared else None,
+            checksum=request.headers.get("Upload-Checksum"),
+            now=timezone.now(),
+        )
+    except uploads.UploadProblem as problem:
+        return _problem(problem)
+    return _answer(204, Upload_Offset=str(upload.offset), **_expiry_headers(upload))

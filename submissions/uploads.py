@@ -1,0 +1,258 @@
+"""Resumable uploads: bytes go to a temporary file as they arrive; the last byte makes them an entry's file.
+
+The temporary file is the truth for how many bytes the server has; the
+database row repeats it for the pages. Finishing sniffs the real format,
+hashes the bytes and hands the file to the private storage, which on local
+disk is a rename, so each byte is written once (S3 receives it once more).
+"""
+
+import base64
+import binascii
+import fcntl
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contest.describe import size_in_words
+
+from .enums import EntryStatus, UploadStatus
+from .models import Entry, MediaAsset, Upload
+from .sniff import sniff_format
+
+logger = logging.getLogger(__name__)
+
+READ_BYTES = 1024 * 1024
+CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
+
+
+class UploadProblem(Exception):
+    """A request the upload cannot take; `status` is the HTTP answer, the message says what to do."""
+
+    status = 400
+
+    def __init__(self, message: str, *, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class TooLarge(UploadProblem):
+    status = 413
+
+
+class WrongOffset(UploadProblem):
+    status = 409
+
+
+class Busy(UploadProblem):
+    status = 409
+
+
+class Unsupported(UploadProblem):
+    status = 415
+
+
+class Closed(UploadProblem):
+    status = 403
+
+
+class Gone(UploadProblem):
+    status = 410
+
+
+class ChecksumMismatch(UploadProblem):
+    status = 460
+
+
+class _PartFile(File):
+    """A finished temporary file: FileSystemStorage moves it into place instead of copying it."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
+def temp_path(upload: Upload) -> Path:
+    return Path(settings.UPLOAD_TEMP_DIR) / f"{upload.pk}.part"
+
+
+def expires_at(upload: Upload) -> datetime:
+    return upload.updated_at + timedelta(hours=settings.UPLOAD_IDLE_HOURS)
+
+
+def upload_deadline(entry: Entry) -> datetime:
+    return entry.contest.closes_at + timedelta(minutes=entry.contest.upload_grace_minutes)
+
+
+@transaction.atomic
+def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_type: str, now: datetime) -> Upload:
+    """Open a new upload for an entry, checking its size against the category before any byte is sent."""
+    if entry.entrant_id != owner.pk:
+        raise UploadProblem(_("This is not your entry."))
+    if entry.status != EntryStatus.DRAFT:
+        raise Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
+    if now >= entry.contest.closes_at:
+        raise Closed(_("The deadline has passed: no new upload can start."))
+    category = entry.category
+    if category.max_size_bytes and length > category.max_size_bytes:
+        raise TooLarge(
+            _("This file is %(size)s; files in “%(category)s” may be at most %(limit)s.")
+            % {
+                "size": size_in_words(length),
+                "category": category.title,
+                "limit": size_in_words(category.max_size_bytes),
+            }
+        )
+    if length <= 0:
+        raise UploadProblem(_("This file is empty. Choose the file again."))
+    upload = Upload.objects.create(
+        entry=entry, owner=owner, length=length, filename=filename[:255], declared_type=declared_type[:100]
+    )
+    path = temp_path(upload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=False)
+    return upload
+
+
+def _parse_checksum(header: str | None):
+    if not header:
+        return None
+    algorithm, _space, encoded = header.partition(" ")
+    if algorithm not in CHECKSUMS:
+        raise UploadProblem(_("Unknown checksum algorithm; use sha1, sha256 or md5."))
+    try:
+        return algorithm, base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        raise UploadProblem(_("The checksum is not valid base64.")) from None
+
+
+def append(
+    *,
+    upload: Upload,
+    offset: int,
+    read: Callable[[int], bytes],
+    length: int | None,
+    checksum: str | None,
+    now: datetime,
+) -> Upload:
+    """Write bytes at `offset`. A dropped connection keeps what arrived, so the client can resume from there."""
+    if upload.status != UploadStatus.RECEIVING:
+        raise Gone(_("This upload has ended. Start it again."))
+    entry = upload.entry
+    if now >= upload_deadline(entry) or (
+        now >= entry.contest.closes_at and upload.created_at >= entry.contest.closes_at
+    ):
+        raise Closed(_("The deadline, and its grace period for uploads already under way, has passed."))
+    expected = _parse_checksum(checksum)
+    path = temp_path(upload)
+    if not path.exists():
+        raise Gone(_("This upload has expired. Start it again."))
+    with open(path, "r+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(_("This file is already being sent from another window.")) from None
+        have = handle.seek(0, os.SEEK_END)
+        if offset != have:
+            raise WrongOffset(
+                _("The server has %(have)s bytes of this file, not %(offset)s: resume from there.")
+                % {"have": have, "offset": offset},
+                offset=have,
+            )
+        if length is not None and offset + length > upload.length:
+            raise TooLarge(_("More bytes were sent than the file's declared size."))
+        hasher = CHECKSUMS[expected[0]]() if expected else None
+        remaining = upload.length - offset if length is None else length
+        try:
+            while remaining > 0:
+                chunk = read(min(READ_BYTES, remaining))
+                if not chunk:
+                    break
+                handle.write(chunk)
+                if hasher:
+                    hasher.update(chunk)
+                remaining -= len(chunk)
+        except OSError:
+            logger.info("upload %s: connection dropped at %s bytes", upload.pk, handle.tell())
+        handle.flush()
+        if expected and (remaining or hasher.digest() != expected[1]):
+            handle.truncate(offset)
+            raise ChecksumMismatch(_("The bytes arrived damaged; send this part again."), offset=offset)
+        received = handle.tell()
+    Upload.objects.filter(pk=upload.pk).update(offset=received, updated_at=now)
+    upload.offset, upload.updated_at = received, now
+    if received == upload.length:
+        finish(upload=upload, now=now)
+    return upload
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(READ_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def finish(*, upload: Upload, now: datetime) -> MediaAsset:
+    """Check the real format, record the hash, and make the file the entry's; the old file goes only now."""
+    path = temp_path(upload)
+    category = upload.entry.category
+    file_format = sniff_format(path, allowed=category.allowed_formats)
+    if file_format is None:
+        message = _(
+            "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
+        ) % {
+            "category": category.title,
+            "formats": ", ".join(f.upper() for f in category.allowed_formats),
+        }
+        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
+        path.unlink(missing_ok=True)
+        raise Unsupported(message)
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+    sha256 = _sha256(path)
+    name = f"entries/{upload.entry.reference}/{upload.pk}.{file_format}"
+    with transaction.atomic():
+        replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
+        with open(path, "rb") as handle:
+            asset = MediaAsset(
+                entry=upload.entry,
+                upload=upload,
+                original_name=upload.filename,
+                size=upload.length,
+                sha256=sha256,
+                file_format=file_format,
+            )
+            asset.file.save(name, _PartFile(handle, name=str(path)), save=False)
+            asset.save()
+        MediaAsset.objects.filter(pk__in=[a.pk for a in replaced]).update(replaced_at=now)
+        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.COMPLETE, completed_at=now)
+        for old in replaced:
+            transaction.on_commit(lambda old=old: old.file.delete(save=False))
+    path.unlink(missing_ok=True)
+    upload.status = UploadStatus.COMPLETE
+    return asset
+
+
+def cancel(*, upload: Upload) -> None:
+    """The client gave up (tus termination): its bytes go, any earlier file of the entry stays."""
+    Upload.objects.filter(pk=upload.pk, status=UploadStatus.RECEIVING).update(status=UploadStatus.CANCELLED)
+    temp_path(upload).unlink(missing_ok=True)
+
+
+def remove_idle_uploads(*, now: datetime) -> int:
+    """Delete the bytes of uploads that received nothing for a day."""
+    cutoff = now - timedelta(hours=settings.UPLOAD_IDLE_HOURS)
+    idle = list(Upload.objects.filter(status=UploadStatus.RECEIVING, updated_at__lt=cutoff))
+    for upload in idle:
+        temp_path(upload).unlink(missing_ok=True)
+    Upload.objects.filter(pk__in=[u.pk for u in idle]).update(status=UploadStatus.EXPIRED)
+    return len(idle)
