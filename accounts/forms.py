@@ -1,6 +1,7 @@
 """The profile form and the account-deletion confirmation."""
 
 from django import forms
+from django.contrib.auth.forms import UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +88,7 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-class UserAdminChangeForm(forms.ModelForm):
+class UserAdminChangeForm(UserChangeForm):
     """The admin's user form: a changed date of birth needs a reason once the person has submitted an entry."""
 
     birth_date_correction_reason = forms.CharField(
@@ -97,12 +98,25 @@ class UserAdminChangeForm(forms.ModelForm):
         help_text=_("Needed when the person has already submitted an entry. Kept with the change."),
     )
 
-    class Meta:
+    class Meta(UserChangeForm.Meta):
         model = User
         fields = [
-            "email", "password", "full_name", "public_name", "date_of_birth", "country", "preferred_language",
-            "organisation", "gender", "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
-            "last_login", "date_joined",
+            "email",
+            "password",
+            "full_name",
+            "public_name",
+            "date_of_birth",
+            "country",
+            "preferred_language",
+            "organisation",
+            "gender",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
         ]
 
     def clean(self):

@@ -51,8 +51,10 @@ class Contest(models.Model):
         help_text=_("Entry references are this prefix and a number, such as CCM-2026-0042."),
     )
     statement_max_words = models.PositiveIntegerField(_("most words in the work notes"), default=300)
+    last_entry_number = models.PositiveIntegerField(_("last entry number given"), default=0, editable=False)
     upload_grace_minutes = models.PositiveIntegerField(
-        _("upload grace period, in minutes"), default=120,
+        _("upload grace period, in minutes"),
+        default=120,
         help_text=_("An upload started before the deadline may finish this long after it."),
     )
     status = models.CharField(_("status"), max_length=16, choices=ContestStatus.choices, default=ContestStatus.DRAFT)

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from contest import eligibility
-from contest.enums import MediaKind
+from contest.enums import ContestStatus, MediaKind
 from contest.models import Contest, Registration
 
 from .enums import DECLARATIONS_VERSION, AIUse, CoCreatorStatus, Declaration, EntryStatus
@@ -66,6 +66,8 @@ def deadline_in_words(contest: Contest, *, viewer_zone: str | None = None) -> st
 
 
 def _refuse_after_deadline(contest: Contest, now: datetime) -> None:
+    if contest.status != ContestStatus.OPEN and now < contest.closes_at:
+        raise EntryRefused(_("The organizers have closed this contest to entries."))
     if now >= contest.closes_at:
         raise EntryRefused(
             _("The deadline has passed: entries closed on %(deadline)s.") % {"deadline": deadline_in_words(contest)}
@@ -93,11 +95,11 @@ def _locked(entry: Entry) -> Entry:
 
 
 def _next_reference(contest: Contest) -> str:
-    Contest.objects.select_for_update().filter(pk=contest.pk).first()  # Serialise numbering per contest.
-    number = Entry.objects.filter(contest=contest).count() + 1
-    while Entry.objects.filter(reference=f"{contest.reference_prefix}-{number:04d}").exists():
-        number += 1
-    return f"{contest.reference_prefix}-{number:04d}"
+    """The contest's next entry number; a number once given is never given again, even if its entry goes."""
+    locked = Contest.objects.select_for_update().only("pk", "reference_prefix", "last_entry_number").get(pk=contest.pk)
+    locked.last_entry_number += 1
+    locked.save(update_fields=["last_entry_number"])
+    return f"{locked.reference_prefix}-{locked.last_entry_number:04d}"
 
 
 def _require_registration(contest: Contest, entrant: User) -> Registration:
@@ -164,14 +166,19 @@ def update_entry(*, entry: Entry, data: dict, declarations: set[str], now: datet
     return entry
 
 
-def still_to_do(entry: Entry) -> list[str]:
-    """What must be done before the entry can be submitted, in words the entrant can act on."""
+def still_to_do(entry: Entry, *, registration: Registration | None = None) -> list[str]:
+    """What must be done before the entry can be submitted, in words the entrant can act on.
+
+    Reads the entry's files, declarations and co-creators through `.all()`, so a
+    page that prefetched them asks the database nothing more.
+    """
     todo = []
-    registration = Registration.objects.filter(contest=entry.contest_id, user=entry.entrant_id).first()
+    if registration is None:
+        registration = Registration.objects.filter(contest=entry.contest_id, user=entry.entrant_id).first()
     if registration is None or not registration.may_enter:
         todo.append(_("Your registration must allow you to enter: see your registration page."))
     category = entry.category
-    has_file = entry.assets.filter(replaced_at__isnull=True).exists()
+    has_file = any(asset.replaced_at is None for asset in entry.assets.all())
     if category.media_kind == MediaKind.ESSAY:
         words = word_count(entry.essay_text)
         if not words and not has_file:
@@ -198,7 +205,7 @@ def still_to_do(entry: Entry) -> list[str]:
         )
     if entry.ai_use != AIUse.NONE and not entry.ai_use_details.strip():
         todo.append(_("Say which AI tools you used and how."))
-    accepted = set(entry.declarations.values_list("kind", flat=True))
+    accepted = {declaration.kind for declaration in entry.declarations.all()}
     if missing := [kind for kind in Declaration.values if kind not in accepted]:
         todo.append(
             ngettext(

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -70,6 +71,47 @@ class Gone(UploadProblem):
 
 class ChecksumMismatch(UploadProblem):
     status = 460
+
+
+class _RunningHash:
+    """The SHA-256 of an upload's bytes so far, fed on a second thread while the first writes.
+
+    Kept in this process between requests, keyed by upload and offset; a request
+    that lands in another process finds none, and the file is hashed when it ends.
+    """
+
+    _kept: dict = {}
+    _lock = threading.Lock()
+    LIMIT = 1000
+
+    def __init__(self, digest=None) -> None:
+        self.digest = digest or hashlib.sha256()
+
+    @classmethod
+    def resume(cls, upload: Upload, offset: int) -> "_RunningHash | None":
+        with cls._lock:
+            kept = cls._kept.pop(upload.pk, None)
+        if offset == 0:
+            return cls()
+        return cls(kept[1]) if kept and kept[0] == offset else None
+
+    def feed(self, block: bytes) -> None:
+        self.digest.update(block)
+
+    def close(self) -> None:
+        pass
+
+    def keep(self, upload: Upload, offset: int) -> None:
+        with self._lock:
+            if len(self._kept) >= self.LIMIT:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[upload.pk] = (offset, self.digest)
+
+    @classmethod
+    def take(cls, upload: Upload, offset: int) -> str | None:
+        with cls._lock:
+            kept = cls._kept.pop(upload.pk, None)
+        return kept[1].hexdigest() if kept and kept[0] == offset else None
 
 
 class _PartFile(File):
@@ -169,6 +211,7 @@ def append(
         if length is not None and offset + length > upload.length:
             raise TooLarge(_("More bytes were sent than the file's declared size."))
         hasher = CHECKSUMS[expected[0]]() if expected else None
+        running = _RunningHash.resume(upload, offset)
         remaining = upload.length - offset if length is None else length
         try:
             while remaining > 0:
@@ -176,16 +219,23 @@ def append(
                 if not chunk:
                     break
                 handle.write(chunk)
+                if running:
+                    running.feed(chunk)
                 if hasher:
                     hasher.update(chunk)
                 remaining -= len(chunk)
         except OSError:
             logger.info("upload %s: connection dropped at %s bytes", upload.pk, handle.tell())
+        finally:
+            if running:
+                running.close()
         handle.flush()
         if expected and (remaining or hasher.digest() != expected[1]):
             handle.truncate(offset)
             raise ChecksumMismatch(_("The bytes arrived damaged; send this part again."), offset=offset)
         received = handle.tell()
+        if running:
+            running.keep(upload, received)
     Upload.objects.filter(pk=upload.pk).update(offset=received, updated_at=now)
     upload.offset, upload.updated_at = received, now
     if received == upload.length:
@@ -218,7 +268,7 @@ def finish(*, upload: Upload, now: datetime) -> MediaAsset:
         raise Unsupported(message)
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-    sha256 = _sha256(path)
+    sha256 = _RunningHash.take(upload, upload.length) or _sha256(path)
     name = f"entries/{upload.entry.reference}/{upload.pk}.{file_format}"
     with transaction.atomic():
         replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))

@@ -31,11 +31,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     entries = list(
         Entry.objects.filter(entrant=request.user)
         .select_related("contest", "theme", "category")
-        .prefetch_related("declarations", "co_creators")
+        .prefetch_related("declarations", "co_creators", "assets")
         .order_by("contest", "-created_at")
     )
-    rows = [(entry, services.still_to_do(entry) if entry.status == EntryStatus.DRAFT else []) for entry in entries]
-    registrations = Registration.objects.filter(user=request.user).select_related("contest")
+    registrations = list(Registration.objects.filter(user=request.user).select_related("contest"))
+    by_contest = {registration.contest_id: registration for registration in registrations}
+    rows = [
+        (
+            entry,
+            services.still_to_do(entry, registration=by_contest.get(entry.contest_id))
+            if entry.status == EntryStatus.DRAFT
+            else [],
+        )
+        for entry in entries
+    ]
     context = {"rows": rows, "registrations": registrations, "now": timezone.now()}
     return render(request, "submissions/dashboard.html", context)
 

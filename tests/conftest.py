@@ -72,6 +72,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("CI=true needs the real services, and these are missing:\n  - " + "\n  - ".join(missing), 3)
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """A request to /es/ leaves Spanish active in the thread; each test starts from the default language,
+    so plain field names of translated models (title, rules_text) mean the English column."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def free_port() -> int:
     with closing(socket.socket()) as sock:
         sock.bind(("127.0.0.1", 0))
