@@ -7,21 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.eligibility import birth_date_problems
 
-from .models import User
+from .models import PROFILE_FIELDS, User
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = [
-            "full_name",
-            "public_name",
-            "date_of_birth",
-            "country",
-            "preferred_language",
-            "organisation",
-            "gender",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "full_name": {"required": _("Enter your full name, as on an identity document.")},
@@ -103,13 +95,7 @@ class UserAdminChangeForm(UserChangeForm):
         fields = [
             "email",
             "password",
-            "full_name",
-            "public_name",
-            "date_of_birth",
-            "country",
-            "preferred_language",
-            "organisation",
-            "gender",
+            *PROFILE_FIELDS,
             "is_active",
             "is_staff",
             "is_superuser",

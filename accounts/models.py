@@ -8,6 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+# What a person tells about themselves on their profile page.
+PROFILE_FIELDS = (
+    "full_name",
+    "public_name",
+    "date_of_birth",
+    "country",
+    "preferred_language",
+    "organisation",
+    "gender",
+)
+
 
 class Gender(models.TextChoices):
     WOMAN = "woman", _("Woman")

@@ -12,17 +12,7 @@ from django.core import serializers
 from django.db import transaction
 from django.db.models import Q
 
-from .models import BirthDateCorrection, User
-
-PROFILE_FIELDS = (
-    "full_name",
-    "public_name",
-    "date_of_birth",
-    "country",
-    "preferred_language",
-    "organisation",
-    "gender",
-)
+from .models import PROFILE_FIELDS, BirthDateCorrection, User
 
 
 class BirthDateLocked(Exception):
