@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EntryStatus(models.TextChoices):
@@ -32,7 +33,7 @@ class Declaration(models.TextChoices):
 class UploadStatus(models.TextChoices):
     RECEIVING = "receiving", _("Receiving")
     COMPLETE = "complete", _("Complete")
-    FAILED = "failed", _("Refused")
+    FAILED = "failed", pgettext_lazy("upload status", "Refused")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
 
