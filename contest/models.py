@@ -167,6 +167,9 @@ class Category(models.Model):
         blank=True,
         help_text=_("For photos and artwork: the longer edge must have at least this many pixels."),
     )
+    max_entries_per_entrant = models.PositiveSmallIntegerField(
+        _("most entries per entrant in this category"), null=True, blank=True
+    )
     min_words = models.PositiveIntegerField(_("fewest words"), null=True, blank=True)
     max_words = models.PositiveIntegerField(_("most words"), null=True, blank=True, validators=[MinValueValidator(1)])
 

@@ -143,6 +143,7 @@ def create_entry(*, contest: Contest, entrant: User, data: dict, declarations: s
                 + " "
                 + _("Withdraw one to make room for a new one.")
             )
+    _refuse_over_category_limit(contest, entrant, data.get("category"))
     entry = Entry(contest=contest, entrant=entrant, reference=_next_reference(contest))
     for field in EDITABLE_FIELDS:
         if field in data:
@@ -152,12 +153,35 @@ def create_entry(*, contest: Contest, entrant: User, data: dict, declarations: s
     return entry
 
 
+def _refuse_over_category_limit(contest: Contest, entrant: User, category, *, besides: Entry | None = None) -> None:
+    if category is None or category.max_entries_per_entrant is None:
+        return
+    others = Entry.objects.filter(contest=contest, entrant=entrant, category=category).exclude(
+        status=EntryStatus.WITHDRAWN
+    )
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    if others.count() >= category.max_entries_per_entrant:
+        raise EntryRefused(
+            ngettext(
+                "“%(category)s” takes at most %(limit)s entry from each entrant, and you have it already.",
+                "“%(category)s” takes at most %(limit)s entries from each entrant, and you have them already.",
+                category.max_entries_per_entrant,
+            )
+            % {"category": category.title, "limit": category.max_entries_per_entrant}
+            + " "
+            + _("Choose another category, or withdraw an entry in this one.")
+        )
+
+
 @transaction.atomic
 def update_entry(*, entry: Entry, data: dict, declarations: set[str], now: datetime) -> Entry:
     entry = _locked(entry)
     if entry.status != EntryStatus.DRAFT:
         raise EntryRefused(_("Only a draft can be changed. Take the entry back to a draft first."))
     _refuse_after_deadline(entry.contest, now)
+    if "category" in data and data["category"] != entry.category:
+        _refuse_over_category_limit(entry.contest, entry.entrant, data["category"], besides=entry)
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(entry, field, data[field])

@@ -1101,3 +1101,28 @@ def test_a_correction_without_a_reason_is_refused(organizer):
     entrant.refresh_from_db()
     assert entrant.date_of_birth == kept
     assert not BirthDateCorrection.objects.exists()
+
+
+def test_a_category_limit_refuses_a_second_entry_in_that_category_only():
+    contest = ContestFactory()
+    theme = ThemeFactory(contest=contest)
+    essay = CategoryFactory(contest=contest, title="Essay", media_kind="essay", max_entries_per_entrant=1)
+    video = CategoryFactory(contest=contest, title="Short video")
+    entrant = EntrantFactory()
+    registrations.register(contest=contest, user=entrant, now=timezone.now())
+    data = {"theme": theme, "title": "First"}
+    services.create_entry(
+        contest=contest, entrant=entrant, data={**data, "category": essay}, declarations=set(), now=timezone.now()
+    )
+
+    with pytest.raises(services.EntryRefused) as refusal:
+        services.create_entry(
+            contest=contest, entrant=entrant, data={**data, "category": essay}, declarations=set(), now=timezone.now()
+        )
+    assert "“Essay” takes at most 1 entry from each entrant" in refusal.value.messages[0]
+    assert (
+        services.create_entry(
+            contest=contest, entrant=entrant, data={**data, "category": video}, declarations=set(), now=timezone.now()
+        ).category
+        == video
+    )
