@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contest.models import Category, Contest, Theme
@@ -100,7 +101,7 @@ class Upload(models.Model):
     declared_type = models.CharField(_("declared type"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
     failure = models.TextField(_("why it failed"), blank=True)
-    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last bytes at"), auto_now=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 

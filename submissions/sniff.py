@@ -14,6 +14,7 @@ ALIASES = {
     "opus": "ogg",
     "oga": "ogg",
     "ogv": "ogg",
+    "mpga": "mp3",
 }
 HEAD_BYTES = 64 * 1024
 
@@ -28,8 +29,12 @@ def sniff_format(path: Path, *, allowed: list[str]) -> str | None:
         matches = puremagic.magic_string(head)
     except puremagic.PureError:
         return None
+    if not matches:
+        return None
+    # Weak guesses (a bare "RIFF" is WAV, WebP and AVI alike) do not count when a stronger one exists.
+    strongest = max(match.confidence for match in matches)
     wanted = {ALIASES.get(f.lower(), f.lower()) for f in allowed}
-    for match in matches:
+    for match in (m for m in matches if m.confidence == strongest):
         name = ALIASES.get(match.extension.lstrip(".").lower(), match.extension.lstrip(".").lower())
         if name in wanted:
             return name

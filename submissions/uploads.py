@@ -155,7 +155,13 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
     if length <= 0:
         raise UploadProblem(_("This file is empty. Choose the file again."))
     upload = Upload.objects.create(
-        entry=entry, owner=owner, length=length, filename=filename[:255], declared_type=declared_type[:100]
+        entry=entry,
+        owner=owner,
+        length=length,
+        filename=filename[:255],
+        declared_type=declared_type[:100],
+        created_at=now,
+        updated_at=now,
     )
     path = temp_path(upload)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,6 +194,8 @@ def append(
     if upload.status != UploadStatus.RECEIVING:
         raise Gone(_("This upload has ended. Start it again."))
     entry = upload.entry
+    if entry.status != EntryStatus.DRAFT:
+        raise Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
     if now >= upload_deadline(entry) or (
         now >= entry.contest.closes_at and upload.created_at >= entry.contest.closes_at
     ):
@@ -271,6 +279,10 @@ def finish(*, upload: Upload, now: datetime) -> MediaAsset:
     sha256 = _RunningHash.take(upload, upload.length) or _sha256(path)
     name = f"entries/{upload.entry.reference}/{upload.pk}.{file_format}"
     with transaction.atomic():
+        if Entry.objects.select_for_update().get(pk=upload.entry_id).status != EntryStatus.DRAFT:
+            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CANCELLED, completed_at=now)
+            path.unlink(missing_ok=True)
+            raise Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
         replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
         with open(path, "rb") as handle:
             asset = MediaAsset(

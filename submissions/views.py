@@ -221,7 +221,7 @@ def co_creator_answer(request: HttpRequest, token: str) -> HttpResponse:
 def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """An original file, for its owner: never inline, never sniffed, never able to run script."""
     entry = _own_entry(request, reference)
-    asset = get_object_or_404(MediaAsset, pk=pk, entry=entry)
+    asset = get_object_or_404(MediaAsset, pk=pk, entry=entry, replaced_at__isnull=True)
     filename = f"{entry.reference}.{asset.file_format}"
     if settings.AWS_STORAGE_BUCKET_NAME:
         storage = storages["private"]

@@ -45,7 +45,8 @@
     function start() {
       var file = input.files[0];
       if (!file) { say(text.msgChoose); input.focus(); return; }
-      if (file.size > parseInt(text.maxBytes, 10)) {
+      var maxBytes = parseInt(text.maxBytes, 10);
+      if (maxBytes && file.size > maxBytes) {
         say(text.msgTooLarge);
         return;
       }
