@@ -3,6 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -10,6 +11,12 @@ SITE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The limit is five failures in five minutes (ACCOUNT_RATE_LIMITS): say so.
+        "too_many_login_attempts": _("Too many failed sign-in attempts. Wait five minutes, then try again."),
+    }
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         user = context.get("user")
         if not isinstance(user, User):

@@ -1,6 +1,5 @@
 """Changes to a person's account: the profile, a download of their data, deleting the account."""
 
-import io
 import json
 import zipfile
 from datetime import datetime
@@ -70,7 +69,7 @@ def correct_birth_date(*, user: User, date_of_birth, reason: str, by: User, now:
 def _records_about(user: User) -> dict[str, list]:
     """Every row that is about this person, by model."""
     from contest.models import ContestRole, EligibilityCheck, GuardianConsent, Registration
-    from submissions.models import CoCreator, Entry, EntryDeclaration
+    from submissions.models import CoCreator, Entry, EntryDeclaration, MediaAsset, Upload
 
     groups = {
         "account": User.objects.filter(pk=user.pk),
@@ -83,6 +82,8 @@ def _records_about(user: User) -> dict[str, list]:
         "entries": Entry.objects.filter(entrant=user),
         "entry_declarations": EntryDeclaration.objects.filter(entry__entrant=user),
         "co_creators_named": CoCreator.objects.filter(entry__entrant=user),
+        "files": MediaAsset.objects.filter(entry__entrant=user),
+        "uploads": Upload.objects.filter(owner=user),
     }
     records = {}
     for name, queryset in groups.items():
@@ -93,12 +94,18 @@ def _records_about(user: User) -> dict[str, list]:
     return records
 
 
-def export_personal_data(*, user: User) -> bytes:
-    """A zip holding data.json: every record about the person, without their password hash."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def export_personal_data(*, user: User, into) -> None:
+    """Write a zip to `into`: data.json, every record about the person without their password hash,
+    and files/, the originals they uploaded, read through the storage API (local disk or S3)."""
+    from submissions.models import MediaAsset
+
+    with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(_records_about(user), indent=2, ensure_ascii=False, default=str))
-    return buffer.getvalue()
+        for asset in MediaAsset.objects.filter(entry__entrant=user, replaced_at__isnull=True).select_related("entry"):
+            name = f"files/{asset.entry.reference}.{asset.file_format}"
+            with asset.file.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
+                while block := source.read(1024 * 1024):
+                    target.write(block)
 
 
 @transaction.atomic
@@ -116,7 +123,26 @@ def delete_account(*, user: User, now: datetime) -> None:
             gender=user.gender,
         )
     _forget_admin_history(user)
+    _delete_files_of(user)
     user.delete()
+
+
+def _delete_files_of(user: User) -> None:
+    """Every stored original and unfinished upload of the person goes once the deletion is committed."""
+    from submissions.models import MediaAsset, Upload
+    from submissions.uploads import temp_path
+
+    names = list(MediaAsset.objects.filter(entry__entrant=user).values_list("file", flat=True))
+    parts = [temp_path(upload) for upload in Upload.objects.filter(owner=user)]
+
+    def delete() -> None:
+        storage = MediaAsset._meta.get_field("file").storage
+        for name in names:
+            storage.delete(name)
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+    transaction.on_commit(delete)
 
 
 def _forget_admin_history(user: User) -> None:

@@ -1,9 +1,11 @@
 """The person's own pages: profile, and their data (download or delete)."""
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -43,9 +45,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def download_my_data(request: HttpRequest) -> HttpResponse:
-    archive = services.export_personal_data(user=request.user)
-    response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="voices-my-data.zip"'
+    # Spooled to disk past 32 MB: a person's videos must not sit in the web server's memory.
+    archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    services.export_personal_data(user=request.user, into=archive)
+    archive.seek(0)
+    response = FileResponse(archive, as_attachment=True, filename="voices-my-data.zip", content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

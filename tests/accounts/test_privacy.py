@@ -37,7 +37,7 @@ def person():
 
 
 def downloaded(response) -> str:
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         return archive.read("data.json").decode()
 
 
@@ -194,3 +194,67 @@ def test_the_admins_history_of_the_persons_roles_goes_with_the_account(client, p
 
     assert not User.objects.filter(pk=person.pk).exists()
     assert rows_naming(EMAIL, FULL_NAME) == []
+
+
+# --- Uploaded originals ------------------------------------------------------
+def _photo_of(person, data: bytes):
+    """A finished upload of `data` as the person's photo entry, through the real upload path."""
+    from contest.models import Contest
+    from submissions import services as entries
+    from submissions import uploads
+    from tests.factories import CategoryFactory, ThemeFactory
+
+    contest = Contest.objects.get(slug="voices-2026")
+    category = CategoryFactory(
+        contest=contest,
+        title="Photography",
+        media_kind="photo",
+        allowed_formats=["png"],
+        max_size_bytes=None,
+        max_duration_seconds=None,
+    )
+    entry = entries.create_entry(
+        contest=contest,
+        entrant=person,
+        data={"theme": ThemeFactory(contest=contest), "category": category, "title": "Fields"},
+        declarations=set(),
+        now=timezone.now(),
+    )
+    upload = uploads.start_upload(
+        entry=entry,
+        owner=person,
+        length=len(data),
+        filename="IMG_2231.png",
+        declared_type="image/png",
+        now=timezone.now(),
+    )
+    stream = io.BytesIO(data)
+    uploads.append(upload=upload, offset=0, read=stream.read, length=len(data), checksum=None, now=timezone.now())
+    return entry.assets.get()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
+
+
+def test_the_download_holds_the_uploaded_originals(client, person):
+    asset = _photo_of(person, PNG)
+    client.force_login(person)
+
+    response = client.post("/en/profile/data/download/")
+
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
+        assert archive.read(f"files/{asset.entry.reference}.png") == PNG
+        assert json.loads(archive.read("data.json"))["files"][0]["fields"]["sha256"] == asset.sha256
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_the_account_removes_the_files_from_storage(client, person):
+    asset = _photo_of(person, PNG)
+    storage, name = asset.file.storage, asset.file.name
+    assert storage.exists(name)
+    client.force_login(person)
+
+    client.post("/en/profile/data/delete/", {"password": PASSWORD, "understood": "on"})
+
+    assert not User.objects.filter(email=EMAIL).exists()
+    assert not storage.exists(name), "the original must leave storage with the account"
