@@ -25,6 +25,10 @@ def size_in_words(size: int) -> str:
     return _("%(size)s MB") % {"size": number_format(round(megabytes), use_l10n=True)}
 
 
+def _grouped(number: int) -> str:
+    return number_format(number, use_l10n=True, force_grouping=True)
+
+
 def category_rules(category: Category) -> list[str]:
     """One sentence per limit the category sets, in the active language."""
     rules = []
@@ -37,26 +41,20 @@ def category_rules(category: Category) -> list[str]:
         rules.append(_("At most %(duration)s long.") % {"duration": duration_in_words(category.max_duration_seconds)})
     if category.min_long_side_px:
         rules.append(
-            _("The longer side must have at least %(pixels)s pixels.")
-            % {"pixels": number_format(category.min_long_side_px, use_l10n=True, force_grouping=True)}
+            _("The longer side must have at least %(pixels)s pixels.") % {"pixels": _grouped(category.min_long_side_px)}
         )
     if category.min_words and category.max_words:
         rules.append(
             _("Between %(min)s and %(max)s words.")
             % {
-                "min": number_format(category.min_words, use_l10n=True, force_grouping=True),
-                "max": number_format(category.max_words, use_l10n=True, force_grouping=True),
+                "min": _grouped(category.min_words),
+                "max": _grouped(category.max_words),
             }
         )
     elif category.max_words:
-        rules.append(
-            _("At most %(max)s words.") % {"max": number_format(category.max_words, use_l10n=True, force_grouping=True)}
-        )
+        rules.append(_("At most %(max)s words.") % {"max": _grouped(category.max_words)})
     elif category.min_words:
-        rules.append(
-            _("At least %(min)s words.")
-            % {"min": number_format(category.min_words, use_l10n=True, force_grouping=True)}
-        )
+        rules.append(_("At least %(min)s words.") % {"min": _grouped(category.min_words)})
     return rules
 
 

@@ -1,6 +1,7 @@
 """Contests, their themes and categories, and who plays which part in them."""
 
 import zoneinfo
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,6 +119,11 @@ class Contest(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def uploads_close_at(self) -> datetime:
+        """Uploads started before the deadline may finish until the end of the grace period."""
+        return self.closes_at + timedelta(minutes=self.upload_grace_minutes)
 
     @property
     def eligibility_rule(self) -> eligibility.Rule:

@@ -6,7 +6,7 @@ and refuses with an `EntryRefused` that says what to do instead.
 
 import dataclasses
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
@@ -248,7 +248,7 @@ def still_to_do(entry: Entry, *, registration: Registration | None = None) -> li
 def finished_in_grace(entry: Entry, now: datetime) -> bool:
     """Past the deadline, but its file's upload started before it and the grace period still runs."""
     contest = entry.contest
-    if now >= contest.closes_at + timedelta(minutes=contest.upload_grace_minutes):
+    if now >= contest.uploads_close_at:
         return False
     current = entry.assets.filter(replaced_at__isnull=True).select_related("upload").first()
     return bool(current and current.upload and current.upload.created_at < contest.closes_at)

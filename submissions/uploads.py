@@ -74,7 +74,7 @@ class ChecksumMismatch(UploadProblem):
 
 
 class _RunningHash:
-    """The SHA-256 of an upload's bytes so far, fed on a second thread while the first writes.
+    """The SHA-256 of an upload's bytes so far, fed as they are written.
 
     Kept in this process between requests, keyed by upload and offset; a request
     that lands in another process finds none, and the file is hashed when it ends.
@@ -97,9 +97,6 @@ class _RunningHash:
 
     def feed(self, block: bytes) -> None:
         self.digest.update(block)
-
-    def close(self) -> None:
-        pass
 
     def keep(self, upload: Upload, offset: int) -> None:
         with self._lock:
@@ -129,8 +126,8 @@ def expires_at(upload: Upload) -> datetime:
     return upload.updated_at + timedelta(hours=settings.UPLOAD_IDLE_HOURS)
 
 
-def upload_deadline(entry: Entry) -> datetime:
-    return entry.contest.closes_at + timedelta(minutes=entry.contest.upload_grace_minutes)
+def _draft_only() -> Closed:
+    return Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
 
 
 @transaction.atomic
@@ -139,7 +136,7 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
     if entry.entrant_id != owner.pk:
         raise UploadProblem(_("This is not your entry."))
     if entry.status != EntryStatus.DRAFT:
-        raise Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
+        raise _draft_only()
     if now >= entry.contest.closes_at:
         raise Closed(_("The deadline has passed: no new upload can start."))
     category = entry.category
@@ -195,8 +192,8 @@ def append(
         raise Gone(_("This upload has ended. Start it again."))
     entry = upload.entry
     if entry.status != EntryStatus.DRAFT:
-        raise Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
-    if now >= upload_deadline(entry) or (
+        raise _draft_only()
+    if now >= entry.contest.uploads_close_at or (
         now >= entry.contest.closes_at and upload.created_at >= entry.contest.closes_at
     ):
         raise Closed(_("The deadline, and its grace period for uploads already under way, has passed."))
@@ -234,9 +231,6 @@ def append(
                 remaining -= len(chunk)
         except OSError:
             logger.info("upload %s: connection dropped at %s bytes", upload.pk, handle.tell())
-        finally:
-            if running:
-                running.close()
         handle.flush()
         if expected and (remaining or hasher.digest() != expected[1]):
             handle.truncate(offset)
@@ -282,7 +276,7 @@ def finish(*, upload: Upload, now: datetime) -> MediaAsset:
         if Entry.objects.select_for_update().get(pk=upload.entry_id).status != EntryStatus.DRAFT:
             Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CANCELLED, completed_at=now)
             path.unlink(missing_ok=True)
-            raise Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
+            raise _draft_only()
         replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
         with open(path, "rb") as handle:
             asset = MediaAsset(

@@ -19,6 +19,11 @@ from .forms import CoCreatorForm, EntryForm
 from .models import CoCreator, Entry, MediaAsset
 
 
+def _show(request: HttpRequest, refusal: services.EntryRefused) -> None:
+    for message in refusal.messages:
+        messages.error(request, message)
+
+
 def _own_entry(request: HttpRequest, reference: str) -> Entry:
     """The signed-in entrant's entry; anybody else's is not found."""
     return get_object_or_404(
@@ -68,8 +73,7 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
                     now=timezone.now(),
                 )
             except services.EntryRefused as refusal:
-                for message in refusal.messages:
-                    messages.error(request, message)
+                _show(request, refusal)
                 status = 400
             else:
                 messages.success(request, _("Your draft is saved. It is not submitted yet."))
@@ -95,8 +99,7 @@ def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
                     entry=entry, data=data, declarations=set(form.cleaned_data["declarations"]), now=timezone.now()
                 )
             except services.EntryRefused as refusal:
-                for message in refusal.messages:
-                    messages.error(request, message)
+                _show(request, refusal)
                 status = 400
             else:
                 messages.success(request, _("Your changes are saved."))
@@ -134,8 +137,7 @@ def _act(request: HttpRequest, reference: str, action, success: str, then: str =
     try:
         action(entry=entry, now=timezone.now())
     except services.EntryRefused as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
+        _show(request, refusal)
         return redirect("submissions:detail", reference=reference)
     messages.success(request, success)
     return redirect(then, reference=reference)
@@ -181,8 +183,7 @@ def co_creator_add(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.invite_co_creator(entry=entry, now=timezone.now(), **form.cleaned_data)
         except services.EntryRefused as refusal:
-            for message in refusal.messages:
-                messages.error(request, message)
+            _show(request, refusal)
         else:
             messages.success(
                 request, _("We have emailed %(name)s to confirm their part.") % {"name": form.cleaned_data["name"]}
@@ -199,8 +200,7 @@ def co_creator_remove(request: HttpRequest, reference: str, pk: int) -> HttpResp
     try:
         services.remove_co_creator(co_creator=co_creator)
     except services.EntryRefused as refusal:
-        for message in refusal.messages:
-            messages.error(request, message)
+        _show(request, refusal)
     return redirect("submissions:detail", reference=reference)
 
 
