@@ -41,3 +41,42 @@ class UploadStatus(models.TextChoices):
 # Raised when the wording of the declarations above changes, so each stored
 # acceptance says which words the entrant agreed to.
 DECLARATIONS_VERSION = 1
+
+
+class JobKind(models.TextChoices):
+    """One job per output of a file; `probe` checks the file against the category before anything is made."""
+
+    PROBE = "probe", _("Checking the file")
+    VIDEO = "video", _("Video for viewing (720p)")
+    POSTER = "poster", _("Poster image")
+    AUDIO = "audio", _("Audio for listening")
+    WAVEFORM = "waveform", _("Waveform picture")
+    # One decode of a photo makes its four web images (thumbnail and display, WebP and JPEG).
+    IMAGES = "images", _("Web-sized images")
+    PREVIEW = "preview", _("First-page preview")
+
+
+class JobQueue(models.TextChoices):
+    DEFAULT = "default", _("Short work")
+    MEDIA = "media", _("Long media work")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class FileState(models.TextChoices):
+    """A file's state as the entrant sees it, derived from its jobs, never stored."""
+
+    WAITING = "waiting", _("Waiting to be processed")
+    PROCESSING = "processing", _("Being processed")
+    READY = "ready", _("Ready")
+    NEEDS_ACTION = "needs_action", _("Needs your action")
+
+
+class AttachmentKind(models.TextChoices):
+    CAPTION = "caption", _("Captions")
+    RELEASE_FORM = "release_form", _("Release form")

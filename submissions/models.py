@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.models import Category, Contest, Theme
 
-from .enums import AIUse, CoCreatorStatus, Declaration, EntryStatus, UploadStatus
+from .enums import (
+    AIUse,
+    AttachmentKind,
+    CoCreatorStatus,
+    Declaration,
+    EntryStatus,
+    FileState,
+    JobKind,
+    JobQueue,
+    JobStatus,
+    UploadStatus,
+)
 
 
 class Entry(models.Model):
@@ -128,6 +139,9 @@ class MediaAsset(models.Model):
     file_format = models.CharField(_("format"), max_length=16)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    facts = models.JSONField(_("what probing found"), default=dict, blank=True)
+    # Set when the entrant was emailed that this file needs their action, so they are told once.
+    action_emailed_at = models.DateTimeField(_("entrant told at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("file")
@@ -136,3 +150,110 @@ class MediaAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.reference} – {self.file_format} ({self.size} bytes)"
+
+    @property
+    def state(self) -> str:
+        """Derived from the jobs (prefetch them on list pages): any failure needs the entrant, all done is ready."""
+        statuses = {job.status for job in self.jobs.all()}
+        if JobStatus.FAILED in statuses:
+            return FileState.NEEDS_ACTION
+        if statuses and statuses == {JobStatus.DONE}:
+            return FileState.READY
+        if JobStatus.RUNNING in statuses or JobStatus.DONE in statuses:
+            return FileState.PROCESSING
+        return FileState.WAITING
+
+    @property
+    def failure_message(self) -> str:
+        """What the entrant should do: the message of the first failed job (the check comes first)."""
+        failed = [job for job in self.jobs.all() if job.status == JobStatus.FAILED and job.error_message]
+        failed.sort(key=lambda job: (job.kind != JobKind.PROBE, job.pk))
+        return failed[0].error_message if failed else ""
+
+
+class ProcessingJob(models.Model):
+    """One output to make from a file. These rows, not the broker, say what is done and what is still owed."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("file"))
+    kind = models.CharField(_("kind"), max_length=16, choices=JobKind.choices)
+    queue = models.CharField(_("queue"), max_length=16, choices=JobQueue.choices, default=JobQueue.DEFAULT)
+    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # A running job's worker touches this while it works; a stale one means the worker died.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
+    error_message = models.TextField(_("message to the entrant"), blank=True)
+
+    class Meta:
+        verbose_name = _("processing job")
+        verbose_name_plural = _("processing jobs")
+        ordering = ["asset", "pk"]
+        constraints = [models.UniqueConstraint(fields=["asset", "kind"], name="one_job_per_output_of_a_file")]
+        indexes = [models.Index(fields=["status", "queue"])]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}/{self.kind}: {self.status}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Rendition(models.Model):
+    """A file made from an original (a web image, 720p video, poster…), in private storage until published."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("file"))
+    spec = models.CharField(_("spec"), max_length=32)
+    file = models.FileField(_("file"), storage=private_storage, max_length=300)
+    content_type = models.CharField(_("content type"), max_length=100)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    duration_seconds = models.FloatField(_("duration in seconds"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        ordering = ["asset", "spec"]
+        constraints = [models.UniqueConstraint(fields=["asset", "spec"], name="one_rendition_per_spec")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}/{self.spec}"
+
+
+class Attachment(models.Model):
+    """A file that goes with an entry's work: captions in one language, or a signed release form."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("entry"))
+    kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices)
+    language = models.CharField(_("language"), max_length=16, blank=True, help_text=_("Only for captions."))
+    file = models.FileField(_("file"), storage=private_storage, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["entry", "kind", "language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "language"],
+                condition=models.Q(kind="caption"),
+                name="one_caption_file_per_language",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="caption") | ~models.Q(language=""),
+                name="captions_name_their_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.reference} – {self.kind} {self.language}".strip()
