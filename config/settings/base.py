@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "contest",
     "submissions",
+    "judging",
     "health",
 ]
 

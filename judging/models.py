@@ -1,0 +1,409 @@
+"""Screening decisions, jury rounds with their criteria and panels, assignments, scores and the audit chain."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from contest.models import Contest
+from submissions.models import Entry
+
+from .enums import (
+    AssignmentMethod,
+    ConflictKind,
+    IneligibleReason,
+    RoundState,
+    ScoreState,
+    ScreeningOutcome,
+)
+
+
+class ScreeningDecision(models.Model):
+    """An organizer's eligible / ineligible call on a submitted entry; the entrant learns it once released."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="screening", verbose_name=_("entry"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ScreeningOutcome.choices)
+    reason = models.CharField(_("reason"), max_length=16, choices=IneligibleReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Told to the entrant with the reason."))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    released_at = models.DateTimeField(_("told to the entrant at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screening decision")
+        verbose_name_plural = _("screening decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome=ScreeningOutcome.ELIGIBLE, reason="")
+                | (models.Q(outcome=ScreeningOutcome.INELIGIBLE) & ~models.Q(reason="")),
+                name="screening_reason_only_when_ineligible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} – {self.get_outcome_display()}"
+
+    @property
+    def released(self) -> bool:
+        return self.released_at is not None
+
+
+class Round(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("contest"))
+    position = models.PositiveSmallIntegerField(_("position"), help_text=_("Rounds run in this order, from 1."))
+    name = models.CharField(_("name"), max_length=200)
+    state = models.CharField(_("state"), max_length=16, choices=RoundState.choices, default=RoundState.DRAFT)
+    blind = models.BooleanField(
+        _("blind"), default=True, help_text=_("Judges see nothing that identifies the entrant.")
+    )
+    judges_per_entry = models.PositiveSmallIntegerField(
+        _("judges per entry"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    avoid_same_country = models.BooleanField(
+        _("no judge from the entrant's country"),
+        default=False,
+        help_text=_("Never assign an entry to a judge from the entrant's own country."),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement above"),
+        max_digits=6,
+        decimal_places=2,
+        default=3,
+        help_text=_("An entry is flagged when its highest and lowest scores differ by more than this."),
+    )
+    discussion_open = models.BooleanField(
+        _("discussion open"),
+        default=False,
+        help_text=_("Judges who submitted may see the other judges' scores, even in a blind round."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
+    last_reopened_at = models.DateTimeField(_("last reopened at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["contest", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "position"], name="one_round_per_position"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="round_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest} – {self.name}"
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The closing time must be after the opening time.")})
+
+
+class Criterion(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("round"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    guidance = models.TextField(_("guidance"), blank=True, help_text=_("What judges should look for."))
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0.01)]
+    )
+    scale_min = models.SmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.SmallIntegerField(_("highest score"), default=10)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["round", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.scale_min is not None and self.scale_max is not None and self.scale_max <= self.scale_min:
+            raise ValidationError({"scale_max": _("The highest score must be above the lowest.")})
+
+
+class JudgeProfile(models.Model):
+    """What a judge tells a contest about themselves, used to avoid conflicts of interest."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="judge_profiles", verbose_name=_("contest")
+    )
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judge_profiles", verbose_name=_("judge")
+    )
+    country = CountryField(_("country"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("judge's details")
+        verbose_name_plural = _("judges' details")
+        constraints = [models.UniqueConstraint(fields=["contest", "judge"], name="one_judge_profile_per_contest")]
+
+    def __str__(self) -> str:
+        return f"{self.judge} – {self.contest}"
+
+
+class JudgeInvitation(models.Model):
+    """An emailed invitation to judge a contest; its signed link carries this row's id."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="judge_invitations", verbose_name=_("contest")
+    )
+    round = models.ForeignKey(
+        "Round",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("round"),
+        help_text=_("The panel the judge joins on accepting; empty for none yet."),
+    )
+    email = models.EmailField(_("email address"))
+    language = models.CharField(_("language of the email"), max_length=8, choices=settings.LANGUAGES, default="en")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    invited_at = models.DateTimeField(_("invited at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("judge invitation")
+        verbose_name_plural = _("judge invitations")
+        ordering = ["-invited_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.contest}"
+
+
+class PanelMember(models.Model):
+    """A judge on a round's panel. A judge who leaves keeps the row (and their submitted scores)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="panel", verbose_name=_("round"))
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panels", verbose_name=_("judge")
+    )
+    joined_at = models.DateTimeField(_("joined at"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [models.UniqueConstraint(fields=["round", "judge"], name="one_seat_per_judge_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.judge} – {self.round}"
+
+    @property
+    def active(self) -> bool:
+        return self.left_at is None
+
+
+class ConflictOfInterest(models.Model):
+    """A judge must not judge an entry (or any entry of an entrant) of this contest."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("contest"))
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("judge")
+    )
+    entrant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conflicts_as_entrant",
+        verbose_name=_("entrant"),
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="conflicts", verbose_name=_("entry")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ConflictKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(entrant__isnull=False) | models.Q(entry__isnull=False),
+                name="conflict_names_an_entrant_or_entry",
+            ),
+        ]
+        indexes = [models.Index(fields=["contest", "judge"])]
+
+    def __str__(self) -> str:
+        return f"{self.judge} – {self.get_kind_display()}"
+
+
+class RoundEntry(models.Model):
+    """An entry in a round: every eligible one in the first, those advanced in later ones."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_entries", verbose_name=_("round"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="round_entries", verbose_name=_("entry"))
+    advanced_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advanced_to",
+        verbose_name=_("advanced from"),
+    )
+    added_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        verbose_name = _("entry in a round")
+        verbose_name_plural = _("entries in a round")
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="entry_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} in {self.round_id}"
+
+
+class Assignment(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("round"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("entry"))
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("judge")
+    )
+    method = models.CharField(_("how"), max_length=16, choices=AssignmentMethod.choices)
+    assigned_at = models.DateTimeField(_("assigned at"))
+    # Kept here, not on the score, so that the player's progress reports never make a
+    # judge's open score sheet stale (they would bump the score's version).
+    played_fraction = models.FloatField(
+        _("share of the work played"), default=0, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "entry", "judge"], name="judge_once_per_entry_per_round"),
+            models.CheckConstraint(
+                condition=models.Q(played_fraction__gte=0, played_fraction__lte=1), name="played_fraction_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "judge", "entry"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.judge_id} ({self.round_id})"
+
+
+class Score(models.Model):
+    """A judge's score sheet for one assignment; `version` rises with every save so a stale one is refused."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="score", verbose_name=_("assignment")
+    )
+    # Criterion primary key (as text) → the value given on that criterion's scale.
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    # The weighted mean of `values`, kept with them so ranking thousands of entries is one query.
+    total = models.FloatField(_("weighted score"), null=True, blank=True)
+    comment = models.TextField(_("comment for the organizers"), blank=True)
+    feedback = models.TextField(_("feedback for the entrant"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=ScoreState.choices, default=ScoreState.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state=ScoreState.DRAFT) | models.Q(total__isnull=False),
+                name="submitted_score_has_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.get_state_display()}"
+
+
+class AuditEvent(models.Model):
+    """One change, chained to the one before by its hash, so an edited or deleted row shows.
+
+    `sequence` is given under a lock, without gaps (database ids may skip when a
+    transaction rolls back); the chain's head remembers the last one, so even the
+    newest row cannot be deleted unnoticed.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("number"), unique=True)
+    contest = models.ForeignKey(
+        Contest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contest")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as text too: the hash covers it, and it survives the actor's account being deleted.
+    actor_label = models.CharField(_("by (as recorded)"), max_length=254, blank=True)
+    at = models.DateTimeField(_("at"))
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("kind of object"), max_length=40)
+    object_id = models.CharField(_("object"), max_length=40)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    previous_hash = models.CharField(_("hash of the event before"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["contest", "sequence"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The chain's last link (one row), locked while an event is appended so the chain never forks."""
+
+    sequence = models.PositiveBigIntegerField(_("last number"), default=0)
+    hash = models.CharField(_("last hash"), max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence}"
