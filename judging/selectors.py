@@ -1,0 +1,536 @@
+"""Reads for the judging pages: a constant number of queries whatever the size, keyset pagination.
+
+Every list takes `after` (the cursor the previous page returned, or None) and
+`limit`, and returns a page with `items` and `next_after` (None on the last
+page). Cursors are plain values, safe to put in a query string.
+"""
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from contest.models import Contest, Registration
+from submissions.enums import EntryStatus, JobStatus
+from submissions.models import Entry, MediaAsset, ProcessingJob
+from submissions.words import word_count
+
+from . import ranking
+from .assignment import Shortfall
+from .enums import ConflictKind, RoundState, ScoreState
+from .models import Assignment, Criterion, PanelMember, Round, RoundEntry, Score
+from .rules import may_see_other_scores
+from .services.common import round_scale
+
+PAGE = 50
+MAX_PAGE = 200
+
+
+@dataclasses.dataclass
+class Page:
+    items: list
+    next_after: Any
+    total: int
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(MAX_PAGE, int(limit)))
+
+
+# --- The judge ---------------------------------------------------------------
+@dataclasses.dataclass
+class Progress:
+    scored: int
+    drafts: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return _("%(scored)s of %(total)s scored") % {"scored": self.scored, "total": self.total}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.scored / self.total) if self.total else 100
+
+
+def judge_rounds(*, judge: User) -> list[Round]:
+    """The rounds a judge is on (and still on), with `progress` set on each: two queries."""
+    rounds = list(
+        Round.objects.filter(panel__judge=judge, panel__left_at__isnull=True)
+        .exclude(state=RoundState.DRAFT)
+        .select_related("contest")
+        .order_by("contest_id", "position")
+    )
+    counts = {
+        row["round_id"]: row
+        for row in Assignment.objects.filter(judge=judge, round__in=rounds)
+        .values("round_id")
+        .annotate(
+            total=Count("pk"),
+            scored=Count("pk", filter=Q(score__state=ScoreState.SUBMITTED)),
+            drafts=Count("pk", filter=Q(score__state=ScoreState.DRAFT)),
+        )
+    }
+    for round_ in rounds:
+        row = counts.get(round_.pk, {})
+        round_.progress = Progress(row.get("scored", 0), row.get("drafts", 0), row.get("total", 0))
+    return rounds
+
+
+def judge_progress(*, round: Round, judge: User) -> Progress:
+    row = Assignment.objects.filter(round=round, judge=judge).aggregate(
+        total=Count("pk"),
+        scored=Count("pk", filter=Q(score__state=ScoreState.SUBMITTED)),
+        drafts=Count("pk", filter=Q(score__state=ScoreState.DRAFT)),
+    )
+    return Progress(row["scored"], row["drafts"], row["total"])
+
+
+def _queue(round_: Round, judge: User):
+    # Nothing about the entrant is loaded: the queue page cannot show what it does not have.
+    return (
+        Assignment.objects.filter(round=round_, judge=judge)
+        .select_related("entry__theme", "entry__category", "score")
+        .defer("entry__statement", "entry__essay_text", "entry__description", "entry__ai_use_details")
+        .order_by("entry_id")
+    )
+
+
+def judge_queue(*, round: Round, judge: User, after: int | None = None, limit: int = PAGE) -> Page:
+    """The judge's assignments in the round, in entry order, each with its score (or None); two queries.
+
+    `page.progress` is the judge's "12 of 40 scored".
+    """
+    progress = judge_progress(round=round, judge=judge)
+    queue = _queue(round, judge)
+    if after is not None:
+        queue = queue.filter(entry_id__gt=after)
+    items = list(queue[: _limit(limit) + 1])
+    more = len(items) > _limit(limit)
+    items = items[: _limit(limit)]
+    for item in items:
+        item.score_or_none = getattr(item, "score", None) if _has_score(item) else None
+    page = Page(items=items, next_after=items[-1].entry_id if more else None, total=progress.total)
+    page.progress = progress
+    return page
+
+
+def _has_score(assignment: Assignment) -> bool:
+    try:
+        assignment.score  # noqa: B018 - a reverse one-to-one raises when there is none
+    except Score.DoesNotExist:
+        return False
+    return True
+
+
+def judge_assignment(*, judge: User, assignment_id: int) -> Assignment | None:
+    """The judge's own assignment, with everything the scoring page shows; None (→ 404) for anyone else's,
+    or when the judge has left the round's panel. One query."""
+    return (
+        Assignment.objects.filter(
+            pk=assignment_id, judge=judge, round__panel__judge=judge, round__panel__left_at__isnull=True
+        )
+        .exclude(round__state=RoundState.DRAFT)
+        .select_related("round__contest", "entry__theme", "entry__category")
+        .first()
+    )
+
+
+@dataclasses.dataclass
+class Neighbours:
+    previous_id: int | None
+    next_id: int | None
+    next_unscored_id: int | None
+
+
+def queue_neighbours(*, assignment: Assignment) -> Neighbours:
+    """The assignments before and after this one in the judge's queue, and the next one not yet submitted."""
+    queue = Assignment.objects.filter(round_id=assignment.round_id, judge_id=assignment.judge_id)
+    previous = queue.filter(entry_id__lt=assignment.entry_id).order_by("-entry_id").values_list("pk", flat=True)
+    following = queue.filter(entry_id__gt=assignment.entry_id).order_by("entry_id")
+    unscored = following.exclude(score__state=ScoreState.SUBMITTED).values_list("pk", flat=True)
+    unscored_first = unscored.first() or queue.exclude(score__state=ScoreState.SUBMITTED).exclude(
+        pk=assignment.pk
+    ).order_by("entry_id").values_list("pk", flat=True).first()
+    return Neighbours(previous.first(), following.values_list("pk", flat=True).first(), unscored_first)
+
+
+@dataclasses.dataclass
+class ScoreSheet:
+    assignment: Assignment
+    criteria: list[Criterion]
+    score: Score | None
+    played_fraction: float
+
+    @property
+    def version(self) -> int:
+        """What the form sends back as `expected_version`."""
+        return self.score.version if self.score else 0
+
+    def value_of(self, criterion: Criterion):
+        return (self.score.values if self.score else {}).get(str(criterion.pk))
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.score and self.score.state == ScoreState.SUBMITTED)
+
+    @property
+    def played_too_little(self) -> bool:
+        """True for a video or audio played less than half: the page warns before submitting."""
+        return self.assignment.entry.category.media_kind in ("video", "audio") and self.played_fraction < 0.5
+
+
+def score_sheet(*, assignment: Assignment) -> ScoreSheet:
+    criteria = list(Criterion.objects.filter(round_id=assignment.round_id).order_by("position", "pk"))
+    score = Score.objects.filter(assignment=assignment).first()
+    return ScoreSheet(assignment, criteria, score, assignment.played_fraction)
+
+
+def other_scores(*, assignment: Assignment, viewer: User) -> list[Score]:
+    """The other judges' submitted scores on this entry, when the viewer may see them (rules.may_see_other_scores);
+    otherwise an empty list. Judges appear as "Judge 1, 2…" unless the viewer organizes the contest."""
+    round_ = assignment.round
+    if not may_see_other_scores(viewer, round_, assignment.entry):
+        return []
+    scores = list(
+        Score.objects.filter(
+            assignment__round_id=round_.pk, assignment__entry_id=assignment.entry_id, state=ScoreState.SUBMITTED
+        )
+        .exclude(assignment__judge_id=viewer.pk)
+        .select_related("assignment__judge")
+        .order_by("assignment__judge_id")
+    )
+    for number, score in enumerate(scores, start=1):
+        score.judge_label = _("Judge %(number)s") % {"number": number}
+    return scores
+
+
+# --- The organizer -------------------------------------------------------------
+def rounds_of(*, contest: Contest) -> list[Round]:
+    return list(
+        Round.objects.filter(contest=contest)
+        .annotate(
+            entry_count=Count("round_entries", distinct=True),
+            judge_count=Count("panel", filter=Q(panel__left_at__isnull=True), distinct=True),
+        )
+        .order_by("position")
+    )
+
+
+def panel_of(*, round: Round) -> list[PanelMember]:
+    """The round's panel (those who left too), each with `assigned` and `scored` counts; two queries."""
+    members = list(PanelMember.objects.filter(round=round).select_related("judge").order_by("judge__full_name", "pk"))
+    counts = {
+        row["judge_id"]: row
+        for row in Assignment.objects.filter(round=round)
+        .values("judge_id")
+        .annotate(
+            assigned=Count("pk"),
+            scored=Count("pk", filter=Q(score__state=ScoreState.SUBMITTED)),
+            drafts=Count("pk", filter=Q(score__state=ScoreState.DRAFT)),
+        )
+    }
+    for member in members:
+        row = counts.get(member.judge_id, {})
+        member.progress = Progress(row.get("scored", 0), row.get("drafts", 0), row.get("assigned", 0))
+    return members
+
+
+def judges_behind(*, round: Round, below_percent: int = 100) -> list[PanelMember]:
+    """Active panel members with less than `below_percent` of their work submitted: whom to remind."""
+    return [
+        m for m in panel_of(round=round) if m.active and m.progress.total and m.progress.percent < below_percent
+    ]
+
+
+def organizer_entries(*, round: Round, after: int | None = None, limit: int = PAGE) -> Page:
+    """The round's entries in entry order, each with `assigned`, `scored` and `raw_mean`; two queries.
+
+    Organizers see who the entrant is, so it is loaded (`item.entry.entrant`)."""
+    assignments = Assignment.objects.filter(round_id=round.pk, entry_id=OuterRef("entry_id"))
+    rows = (
+        RoundEntry.objects.filter(round=round)
+        .select_related("entry__theme", "entry__category", "entry__entrant")
+        .defer("entry__statement", "entry__essay_text", "entry__description")
+        .annotate(
+            assigned=Subquery(
+                assignments.order_by().values("entry_id").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            scored=Subquery(
+                assignments.filter(score__state=ScoreState.SUBMITTED)
+                .order_by()
+                .values("entry_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            raw_mean=Subquery(
+                assignments.filter(score__state=ScoreState.SUBMITTED)
+                .order_by()
+                .values("entry_id")
+                .annotate(m=Avg("score__total"))
+                .values("m")[:1]
+            ),
+        )
+        .order_by("entry_id")
+    )
+    total = RoundEntry.objects.filter(round=round).count()
+    if after is not None:
+        rows = rows.filter(entry_id__gt=after)
+    items = list(rows[: _limit(limit) + 1])
+    more = len(items) > _limit(limit)
+    items = items[: _limit(limit)]
+    for item in items:
+        item.assigned, item.scored = item.assigned or 0, item.scored or 0
+    return Page(items=items, next_after=items[-1].entry_id if more else None, total=total)
+
+
+def entry_assignments(*, round: Round, entry: Entry) -> list[Assignment]:
+    """Who has an entry in a round and how far they got (for the organizer's entry page); one query."""
+    return list(
+        Assignment.objects.filter(round=round, entry=entry).select_related("judge", "score").order_by("judge_id")
+    )
+
+
+# --- Results -------------------------------------------------------------------
+@dataclasses.dataclass
+class ResultRow:
+    entry: Entry
+    result: ranking.EntryResult
+
+
+RESULTS_SQL = """
+WITH s AS (
+    SELECT a.entry_id, a.judge_id, sc.total
+    FROM {score} sc JOIN {assignment} a ON a.id = sc.assignment_id
+    WHERE a.round_id = %(round)s AND sc.state = 'submitted'
+),
+j AS (SELECT judge_id, AVG(total) AS mu, STDDEV_POP(total) AS sd, COUNT(*) AS n FROM s GROUP BY judge_id),
+g AS (SELECT AVG(total) AS mu, COALESCE(STDDEV_POP(total), 0) AS sd FROM s),
+e AS (
+    SELECT s.entry_id, AVG(s.total) AS raw, COUNT(*) AS n, MAX(s.total) - MIN(s.total) AS spread,
+           AVG(LEAST(GREATEST(g.mu + g.sd * CASE WHEN j.n > 1 AND j.sd > 1e-12
+                                                 THEN (s.total - j.mu) / j.sd ELSE 0 END,
+                              %(low)s), %(high)s)) AS norm
+    FROM s JOIN j ON j.judge_id = s.judge_id CROSS JOIN g
+    GROUP BY s.entry_id
+),
+r AS (
+    SELECT re.entry_id, e.raw, e.norm, COALESCE(e.n, 0) AS n, e.spread,
+           CASE WHEN e.raw IS NULL THEN NULL
+                ELSE RANK() OVER (ORDER BY ROUND(e.raw::numeric, 9) DESC NULLS LAST) END AS raw_rank,
+           CASE WHEN e.norm IS NULL THEN NULL
+                ELSE RANK() OVER (ORDER BY ROUND(e.norm::numeric, 9) DESC NULLS LAST) END AS norm_rank,
+           COUNT(*) OVER () AS total_rows
+    FROM {round_entry} re LEFT JOIN e ON e.entry_id = re.entry_id
+    WHERE re.round_id = %(round)s
+)
+SELECT entry_id, raw, norm, n, spread, raw_rank, norm_rank, total_rows FROM r
+WHERE (COALESCE({key}, 2147483647), entry_id) > (%(rank)s, %(entry)s)
+ORDER BY COALESCE({key}, 2147483647), entry_id
+LIMIT %(limit)s
+"""
+NO_RANK = 2147483647
+
+
+def _results_sql(round_: Round, *, order: str, after: tuple[int, int] | None, limit: int | None):
+    scale = round_scale(Criterion.objects.filter(round_id=round_.pk))
+    sql = RESULTS_SQL.format(
+        score=Score._meta.db_table,
+        assignment=Assignment._meta.db_table,
+        round_entry=RoundEntry._meta.db_table,
+        key="raw_rank" if order == "raw" else "norm_rank",
+    )
+    rank_after, entry_after = after if after else (-1, -1)
+    params = {
+        "round": round_.pk,
+        "low": scale[0],
+        "high": scale[1],
+        "rank": rank_after,
+        "entry": entry_after,
+        "limit": limit if limit is not None else NO_RANK,
+    }
+    threshold = float(round_.disagreement_threshold)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = rows[0][7] if rows else RoundEntry.objects.filter(round=round_).count()
+    results = [
+        ranking.EntryResult(
+            entry_id=entry_id,
+            raw_mean=raw,
+            normalised_mean=norm,
+            raw_rank=raw_rank,
+            normalised_rank=norm_rank,
+            scores=n,
+            spread=spread,
+            disagreement=spread is not None and spread > threshold,
+        )
+        for entry_id, raw, norm, n, spread, raw_rank, norm_rank, _total in rows
+    ]
+    return results, total
+
+
+def _results_python(round_: Round, *, order: str) -> list[ranking.EntryResult]:
+    """The same results without PostgreSQL (the embedded SQLite default has no STDDEV_POP)."""
+    scores = [
+        ranking.ScoreFacts(entry_id=e, judge_id=j, total=t)
+        for e, j, t in Score.objects.filter(assignment__round=round_, state=ScoreState.SUBMITTED).values_list(
+            "assignment__entry_id", "assignment__judge_id", "total"
+        )
+    ]
+    results = ranking.rank(
+        scores,
+        entry_ids=RoundEntry.objects.filter(round=round_).values_list("entry_id", flat=True),
+        scale=round_scale(Criterion.objects.filter(round_id=round_.pk)),
+        threshold=float(round_.disagreement_threshold),
+    )
+    key = "raw_rank" if order == "raw" else "normalised_rank"
+    results.sort(key=lambda r: (getattr(r, key) if getattr(r, key) is not None else NO_RANK, r.entry_id))
+    return results
+
+
+def ranking_of(*, round: Round, order: str = "normalised") -> list[ranking.EntryResult]:
+    """Every entry of the round with its result, best first (by normalised score, or raw with order="raw")."""
+    if connection.vendor == "postgresql":
+        return _results_sql(round, order=order, after=None, limit=None)[0]
+    return _results_python(round, order=order)
+
+
+def results_page(
+    *, round: Round, order: str = "normalised", after: str | None = None, limit: int = PAGE
+) -> Page:
+    """The results table: each item a ResultRow (entry with theme and category, and its EntryResult), best
+    first by `order` ("normalised" or "raw"); entries without scores come last. Three queries.
+
+    `after` is the cursor "rank:entry_id" from the previous page's `next_after`.
+    """
+    limit = _limit(limit)
+    cursor = None
+    if after:
+        try:
+            rank_text, entry_text = str(after).split(":", 1)
+            cursor = (int(rank_text), int(entry_text))
+        except ValueError:
+            cursor = None
+    if connection.vendor == "postgresql":
+        results, total = _results_sql(round, order=order, after=cursor, limit=limit + 1)
+    else:
+        everything = _results_python(round, order=order)
+        key = "raw_rank" if order == "raw" else "normalised_rank"
+        total = len(everything)
+
+        def position(r):
+            return (getattr(r, key) if getattr(r, key) is not None else NO_RANK, r.entry_id)
+
+        results = [r for r in everything if cursor is None or position(r) > cursor][: limit + 1]
+    more = len(results) > limit
+    results = results[:limit]
+    entries = Entry.objects.select_related("theme", "category").defer("statement", "essay_text", "description")
+    by_id = entries.in_bulk([r.entry_id for r in results])
+    items = [ResultRow(by_id[r.entry_id], r) for r in results if r.entry_id in by_id]
+    next_after = None
+    if more and results:
+        last = results[-1]
+        rank_value = last.raw_rank if order == "raw" else last.normalised_rank
+        next_after = f"{rank_value if rank_value is not None else NO_RANK}:{last.entry_id}"
+    return Page(items=items, next_after=next_after, total=total)
+
+
+# --- Screening -------------------------------------------------------------------
+@dataclasses.dataclass
+class ScreeningRow:
+    entry: Entry
+    flags: list[str]
+
+
+def screening_list(*, contest: Contest, after: int | None = None, limit: int = PAGE,
+                   undecided_only: bool = False) -> Page:
+    """Submitted entries with their decision (or None) and the automatic flags an organizer should look at:
+    the age decision, processing failures, too long a work, too many words, the same file sent twice. Three
+    queries."""
+    current_assets = MediaAsset.objects.filter(replaced_at__isnull=True)
+    same_file_elsewhere = MediaAsset.objects.filter(
+        entry__contest=contest,
+        replaced_at__isnull=True,
+        sha256__in=current_assets.filter(entry=OuterRef(OuterRef("pk"))).values("sha256"),
+    ).exclude(entry=OuterRef("pk"))
+    entries = (
+        Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
+        .select_related("theme", "category", "entrant", "screening")
+        .annotate(
+            registration_status=Subquery(
+                Registration.objects.filter(contest=contest, user=OuterRef("entrant_id")).values("status")[:1]
+            ),
+            failed_processing=Exists(
+                ProcessingJob.objects.filter(
+                    asset__entry=OuterRef("pk"), asset__replaced_at__isnull=True, status=JobStatus.FAILED
+                )
+            ),
+            duplicate_file=Exists(same_file_elsewhere),
+        )
+        .prefetch_related(Prefetch("assets", queryset=current_assets, to_attr="current_assets"))
+        .order_by("pk")
+    )
+    if undecided_only:
+        entries = entries.filter(screening__isnull=True)
+    total = entries.count()
+    if after is not None:
+        entries = entries.filter(pk__gt=after)
+    limit = _limit(limit)
+    items = list(entries[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    rows = [ScreeningRow(entry, _flags(entry)) for entry in items]
+    return Page(items=rows, next_after=items[-1].pk if more else None, total=total)
+
+
+def _flags(entry: Entry) -> list[str]:
+    flags = []
+    if entry.registration_status and entry.registration_status != "eligible":
+        flags.append(_("The entrant's registration does not allow them to enter (age or consent)."))
+    if entry.failed_processing:
+        flags.append(_("Processing the file failed."))
+    category = entry.category
+    for asset in entry.current_assets:
+        duration = (asset.facts or {}).get("duration_seconds")
+        if category.max_duration_seconds and duration and duration > category.max_duration_seconds:
+            flags.append(
+                _("The work lasts %(seconds)s seconds; the category allows %(max)s.")
+                % {"seconds": round(duration), "max": category.max_duration_seconds}
+            )
+    if category.max_words and entry.essay_text and word_count(entry.essay_text) > category.max_words:
+        flags.append(_("The essay has more words than the category allows."))
+    if entry.ai_use != "none":
+        flags.append(_("The entrant declared the use of AI tools."))
+    if entry.duplicate_file:
+        flags.append(_("The same file was sent in with another entry."))
+    return flags
+
+
+# --- Explanations --------------------------------------------------------------------
+def explain_shortfall(shortfall: Shortfall) -> str:
+    """Why an entry could not get its k judges, in words an organizer can act on."""
+    reasons = []
+    for kind, count in sorted(shortfall.excluded.items()):
+        reasons.append(
+            ngettext("%(count)s judge: %(kind)s", "%(count)s judges: %(kind)s", count)
+            % {"count": count, "kind": ConflictKind(kind).label.lower()}
+        )
+    text = ngettext(
+        "It has %(have)s of the %(needed)s judges it needs; the panel has %(panel)s judge.",
+        "It has %(have)s of the %(needed)s judges it needs; the panel has %(panel)s judges.",
+        shortfall.panel_size,
+    ) % {"have": shortfall.assigned, "needed": shortfall.needed, "panel": shortfall.panel_size}
+    if reasons:
+        text += " " + _("Ruled out by a conflict of interest: %(reasons)s.") % {"reasons": "; ".join(reasons)}
+    text += " " + _("Add judges to the panel, or lower the number of judges per entry.")
+    return text
+
+
+def shortfall_entries(shortfalls: Iterable[Shortfall]) -> dict[int, Entry]:
+    return Entry.objects.in_bulk([s.entry_id for s in shortfalls])

@@ -1,0 +1,105 @@
+"""Screening: an organizer marks each submitted entry eligible or not, then releases the outcomes to entrants."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from contest.models import Contest
+from submissions.enums import EntryStatus
+from submissions.models import Entry
+
+from .. import audit
+from ..enums import AuditAction, IneligibleReason, ScreeningOutcome
+from ..models import ScreeningDecision
+from .common import JudgingRefused
+
+DECISION_FIELDS = ("outcome", "reason", "note", "decided_by", "decided_at", "released_at")
+
+
+@transaction.atomic
+def decide_screening(
+    *, entry: Entry, outcome: str, reason: str = "", note: str = "", by: User, now: datetime
+) -> ScreeningDecision:
+    """Record (or change) the decision; once released, a changed decision is told to the entrant again."""
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.SUBMITTED:
+        raise JudgingRefused(_("Only submitted entries are screened; this one is “%(state)s”.")
+                             % {"state": entry.get_status_display()})
+    if outcome not in ScreeningOutcome.values:
+        raise JudgingRefused(_("Choose eligible or not eligible."))
+    if outcome == ScreeningOutcome.INELIGIBLE:
+        if reason not in IneligibleReason.values:
+            raise JudgingRefused(_("Choose the reason the entry is not eligible."))
+        if reason == IneligibleReason.OTHER and not note.strip():
+            raise JudgingRefused(_("Write the reason in the note: the entrant will read it."))
+    else:
+        reason = ""
+    decision = ScreeningDecision.objects.select_for_update().filter(entry=entry).first()
+    before = audit.snapshot(decision, DECISION_FIELDS) if decision else None
+    was_released = decision is not None and decision.released
+    if decision is None:
+        decision = ScreeningDecision(entry=entry)
+    decision.outcome, decision.reason, decision.note = outcome, reason, note.strip()
+    decision.decided_by, decision.decided_at = by, now
+    if was_released:
+        # A released outcome that changes is released again at once: the entrant must not keep a wrong answer.
+        decision.released_at = now
+    decision.save()
+    audit.record(
+        action=AuditAction.SCREENING_DECIDED,
+        obj=decision,
+        actor=by,
+        contest=entry.contest_id,
+        before=before,
+        after=audit.snapshot(decision, DECISION_FIELDS) | {"entry": entry.reference},
+        at=now,
+    )
+    if was_released and before and (before["outcome"], before["reason"]) != (outcome, reason):
+        transaction.on_commit(lambda: _tell_entrant(decision.pk))
+    return decision
+
+
+@transaction.atomic
+def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
+    """Tell every entrant whose entry has an unreleased decision; returns how many were released."""
+    decisions = list(
+        ScreeningDecision.objects.select_for_update()
+        .filter(entry__contest=contest, released_at__isnull=True)
+        .order_by("pk")
+    )
+    for decision in decisions:
+        decision.released_at = now
+        decision.save(update_fields=["released_at"])
+        audit.record(
+            action=AuditAction.SCREENING_RELEASED,
+            obj=decision,
+            actor=by,
+            contest=contest,
+            before={"released_at": None},
+            after={"released_at": now, "outcome": decision.outcome, "reason": decision.reason},
+            at=now,
+        )
+    pks = [decision.pk for decision in decisions]
+    transaction.on_commit(lambda: [_tell_entrant(pk) for pk in pks])
+    return len(decisions)
+
+
+def _tell_entrant(decision_pk: int) -> None:
+    decision = ScreeningDecision.objects.select_related("entry__contest", "entry__entrant").get(pk=decision_pk)
+    entry = decision.entry
+    with translation.override(entry.entrant.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "entry": entry,
+            "decision": decision,
+            "eligible": decision.outcome == ScreeningOutcome.ELIGIBLE,
+            "reason": decision.get_reason_display() if decision.reason else "",
+        }
+        subject = render_to_string("judging/email/screening_subject.txt", context).strip()
+        body = render_to_string("judging/email/screening_body.txt", context)
+    send_mail(subject, body, None, [entry.entrant.email])
