@@ -211,6 +211,15 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 UPLOAD_TEMP_DIR = Path(env.str("UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
 UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
 UPLOAD_IDLE_HOURS = 24
+# Pictures with more pixels than this are refused from their header, before any decoding (decompression bombs).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=100_000_000)
+# Seconds a PDF's text or first-page preview may take in its own process before it is stopped.
+PDF_TIMEOUT_SECONDS = env.float("PDF_TIMEOUT_SECONDS", default=60)
+# ClamAV: every file is scanned when a socket or a host is set; unset, there is no virus scan.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=120)
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
