@@ -164,6 +164,10 @@ class MediaAsset(models.Model):
         return FileState.WAITING
 
     @property
+    def state_label(self) -> str:
+        return FileState(self.state).label
+
+    @property
     def failure_message(self) -> str:
         """What the entrant should do: the message of the first failed job (the check comes first)."""
         failed = [job for job in self.jobs.all() if job.status == JobStatus.FAILED and job.error_message]

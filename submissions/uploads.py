@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from contest.describe import size_in_words
 
 from .enums import EntryStatus, UploadStatus
+from .media import jobs
 from .models import Entry, MediaAsset, Upload
 from .sniff import sniff_format
 
@@ -291,6 +292,7 @@ def finish(*, upload: Upload, now: datetime) -> MediaAsset:
             asset.save()
         MediaAsset.objects.filter(pk__in=[a.pk for a in replaced]).update(replaced_at=now)
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.COMPLETE, completed_at=now)
+        transaction.on_commit(lambda: jobs.start_processing(asset_id=asset.pk))
         for old in replaced:
             transaction.on_commit(lambda old=old: old.file.delete(save=False))
     path.unlink(missing_ok=True)

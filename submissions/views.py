@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from contest import selectors as contest_selectors
 from contest.models import Contest, Registration
 
-from . import services
+from . import selectors, services
 from .enums import EntryStatus
 from .forms import CoCreatorForm, EntryForm
-from .models import CoCreator, Entry, MediaAsset
+from .media.serve import serve_file
+from .models import CoCreator, Entry, MediaAsset, Rendition
 
 
 def _show(request: HttpRequest, refusal: services.EntryRefused) -> None:
@@ -36,7 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     entries = list(
         Entry.objects.filter(entrant=request.user)
         .select_related("contest", "theme", "category")
-        .prefetch_related("declarations", "co_creators", "assets")
+        .prefetch_related("declarations", "co_creators", "assets", selectors.current_assets())
         .order_by("contest", "-created_at")
     )
     registrations = list(Registration.objects.filter(user=request.user).select_related("contest"))
@@ -119,6 +120,7 @@ def entry_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _detail_context(entry: Entry, co_creator_form: CoCreatorForm) -> dict:
     now = timezone.now()
+    current_file = selectors.current_file(entry)
     return {
         "entry": entry,
         "todo": services.still_to_do(entry) if entry.status == EntryStatus.DRAFT else [],
@@ -126,7 +128,8 @@ def _detail_context(entry: Entry, co_creator_form: CoCreatorForm) -> dict:
         "co_creator_form": co_creator_form,
         "before_deadline": now < entry.contest.closes_at,
         "may_submit": now < entry.contest.closes_at or services.finished_in_grace(entry, now),
-        "current_file": entry.assets.filter(replaced_at__isnull=True).first(),
+        "current_file": current_file,
+        "processing": selectors.processing_status(entry, current_file),
         "accept": ",".join(f".{f}" for f in entry.category.allowed_formats),
         "chunk_bytes": settings.UPLOAD_CHUNK_BYTES,
     }
@@ -238,3 +241,26 @@ def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def entry_processing(request: HttpRequest, reference: str) -> JsonResponse:
+    """The entry's file processing state, for its owner's page to poll."""
+    entry = _own_entry(request, reference)
+    response = JsonResponse(selectors.processing_status(entry))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def rendition(request: HttpRequest, reference: str, pk: int, spec: str) -> HttpResponse:
+    """A rendition of the owner's current file (web image, video, poster…), shown inline on their page."""
+    entry = _own_entry(request, reference)
+    made = get_object_or_404(
+        Rendition.objects.select_related("asset"),
+        asset__pk=pk,
+        asset__entry=entry,
+        asset__replaced_at__isnull=True,
+        spec=spec,
+    )
+    return serve_file(request, made.file, content_type=made.content_type, download_name=f"{entry.reference}-{spec}")

@@ -287,6 +287,11 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_QUEUES = (Queue("default"), Queue("media"))
+# Long media work (video, audio) has its own queue, so short jobs never wait behind it.
+CELERY_TASK_ROUTES = {
+    "submissions.tasks.run_short_job": {"queue": "default"},
+    "submissions.tasks.run_long_job": {"queue": "media"},
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -306,7 +311,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.remove_idle_uploads",
         "schedule": timedelta(hours=1),
     },
+    "sweep-processing-jobs": {
+        "task": "submissions.tasks.sweep_jobs",
+        "schedule": timedelta(minutes=1),
+    },
 }
+# Processing jobs: a running job's worker touches its row every HEARTBEAT seconds; one silent for
+# STALE seconds (or past the task time limit) has lost its worker, and the sweeper sends it again.
+# A queued job whose message has not started in QUEUED_STALE seconds is sent again too.
+MEDIA_JOB_HEARTBEAT_SECONDS = env.float("MEDIA_JOB_HEARTBEAT_SECONDS", default=15)
+MEDIA_JOB_STALE_SECONDS = env.float("MEDIA_JOB_STALE_SECONDS", default=120)
+MEDIA_JOB_QUEUED_STALE_SECONDS = env.float("MEDIA_JOB_QUEUED_STALE_SECONDS", default=30 * 60)
+MEDIA_JOB_MAX_ATTEMPTS = env.int("MEDIA_JOB_MAX_ATTEMPTS", default=4)
+MEDIA_JOB_RETRY_SECONDS = env.float("MEDIA_JOB_RETRY_SECONDS", default=30)
+# Where workers copy an original to work on it (the system's temporary folder when empty).
+MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default="") or None
 
 # --- Security ------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
