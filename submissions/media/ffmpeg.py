@@ -40,8 +40,11 @@ INPUT_PROTOCOLS = "file"
 # Signals that mean the decoder itself broke on the file: retrying the same bytes cannot help.
 CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL, signal.SIGABRT}
 # ffmpeg's words for trouble outside the file: the machine, not the entrant, must change.
+# Running out of the memory ceiling reads differently in each library, and never names the file.
 MACHINE_TROUBLE = ("No space left on device", "Cannot allocate memory", "Resource temporarily unavailable",
-                   "Too many open files", "Permission denied", "Read-only file system")
+                   "Too many open files", "Permission denied", "Read-only file system", "File too large",
+                   "malloc of size", "failed to map segment", "get_buffer() failed", "Out of memory",
+                   "error while loading shared libraries")
 
 # A container may disagree with its streams by rounding and encoder padding; more than this is a lie.
 DURATION_SLACK_SECONDS = 2.0

@@ -38,7 +38,7 @@ def clip(path: Path, *, size: str = "640x360", rate: int = 30, seconds: float = 
 def sound(path: Path, *, seconds: float = 3.0, codec: str = "aac", extra: tuple[str, ...] = ()) -> Path:
     """A tone that swells and fades, so its waveform has a shape."""
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={seconds}",
-           "-af", "volume='0.1+0.9*abs(sin(PI*t/2))':eval=frame", "-c:a", codec, *extra, str(path))
+           "-af", "volume='7*(0.02+0.98*abs(sin(PI*t/2)))':eval=frame", "-c:a", codec, *extra, str(path))
     return path
 
 
