@@ -37,7 +37,7 @@ def _locked_assignment(assignment: Assignment, by: User, now: datetime) -> Assig
 def _clean_values(values: dict, criteria: list[Criterion], *, complete: bool) -> dict[str, int | float]:
     known = {str(c.pk): c for c in criteria}
     cleaned: dict[str, int | float] = {}
-    problems = []
+    problems, wrong = [], set()
     for key, raw in (values or {}).items():
         criterion = known.get(str(key))
         if criterion is None:
@@ -49,17 +49,19 @@ def _clean_values(values: dict, criteria: list[Criterion], *, complete: bool) ->
             number = float(raw)
         except (TypeError, ValueError):
             problems.append(_("“%(criterion)s”: give a number.") % {"criterion": criterion.name})
+            wrong.add(criterion.pk)
             continue
         if not criterion.scale_min <= number <= criterion.scale_max:
             problems.append(
                 _("“%(criterion)s”: give a score from %(min)s to %(max)s.")
                 % {"criterion": criterion.name, "min": criterion.scale_min, "max": criterion.scale_max}
             )
+            wrong.add(criterion.pk)
             continue
         cleaned[str(criterion.pk)] = int(number) if number.is_integer() else number
     if complete:
         for key, criterion in known.items():
-            if key not in cleaned:
+            if key not in cleaned and criterion.pk not in wrong:
                 problems.append(_("“%(criterion)s”: give a score.") % {"criterion": criterion.name})
     if problems:
         raise JudgingRefused(*problems)
