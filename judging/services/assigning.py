@@ -184,7 +184,7 @@ def assign_entry(*, round: Round, entry: Entry, judge: User, by: User, now: date
 @transaction.atomic
 def unassign(*, assignment: Assignment, by: User, now: datetime) -> None:
     """Take an entry from a judge. A submitted score stays: it is part of the result."""
-    assignment = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("round").get(pk=assignment.pk)
     require_state(assignment.round, RoundState.DRAFT, RoundState.OPEN)
     if Score.objects.filter(assignment=assignment, state="submitted").exists():
         raise JudgingRefused(_("This judge has submitted a score for the entry, so it stays theirs."))
@@ -203,7 +203,9 @@ def drop_unstarted_work(round_: Round, judge: User, *, by: User, now: datetime) 
 def knows_entrant(*, assignment: Assignment, by: User, now: datetime, note: str = "") -> list[Assignment]:
     """The judge says they know the entrant: the conflict is recorded, and every entry of that entrant the
     judge holds in a round still running goes to another judge. Returns the new assignments."""
-    assignment = Assignment.objects.select_for_update().select_related("round", "entry").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("round", "entry").get(pk=assignment.pk)
+    )
     if assignment.judge_id != by.pk:
         raise JudgingRefused(_("Only the judge of an entry can say they know its entrant."))
     round_ = locked_round(assignment.round)

@@ -35,7 +35,7 @@ class StaleScore(JudgingRefused):
 
 
 def locked_round(round_: Round) -> Round:
-    return Round.objects.select_for_update().select_related("contest").get(pk=round_.pk)
+    return Round.objects.select_for_update(of=("self",)).select_related("contest").get(pk=round_.pk)
 
 
 def require_state(round_: Round, *states: str) -> None:

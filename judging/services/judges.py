@@ -99,7 +99,7 @@ def accept_invitation(
     *, invitation: JudgeInvitation, user: User, country: str, organisation: str, now: datetime
 ) -> JudgeProfile:
     """The invited person (signed in, perhaps with a new account) becomes a judge of the contest."""
-    invitation = JudgeInvitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
+    invitation = JudgeInvitation.objects.select_for_update(of=("self",)).select_related("round").get(pk=invitation.pk)
     if invitation.revoked_at is not None:
         raise JudgingRefused(_("This invitation was withdrawn by the organizers."))
     if invitation.accepted_at is not None and invitation.accepted_by_id != user.pk:

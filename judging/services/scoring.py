@@ -17,7 +17,9 @@ MAX_TEXT = 10_000
 
 
 def _locked_assignment(assignment: Assignment, by: User, now: datetime) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("round", "entry").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("round", "entry").get(pk=assignment.pk)
+    )
     if assignment.judge_id != by.pk:
         raise JudgingRefused(_("Only the judge this entry is assigned to can score it."))
     if not PanelMember.objects.filter(round_id=assignment.round_id, judge=by, left_at__isnull=True).exists():

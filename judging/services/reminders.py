@@ -1,0 +1,36 @@
+"""Reminders: one email to each judge of a round who has not submitted all their scores yet."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+
+from .. import selectors
+from ..models import Round
+
+
+def remind_judges_behind(*, round: Round, by: User, now: datetime) -> list[User]:
+    """Email every active judge of the round with unsubmitted work, in their language; returns whom."""
+    reminded = []
+    for member in selectors.judges_behind(round=round):
+        judge = member.judge
+        language = judge.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "round": round,
+                "contest": round.contest,
+                "progress": member.progress,
+                "left": member.progress.total - member.progress.scored,
+                "link": settings.SITE_URL + reverse("judging:queue", kwargs={"round_id": round.pk}),
+                "closes_at": round.closes_at,
+            }
+            subject = render_to_string("judging/email/reminder_subject.txt", context).strip()
+            body = render_to_string("judging/email/reminder_body.txt", context)
+        send_mail(subject, body, None, [judge.email])
+        reminded.append(judge)
+    return reminded
