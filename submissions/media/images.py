@@ -176,7 +176,10 @@ def _jpeg_ending(path: Path) -> tuple[bool, int]:
         pos = 2
         while pos + 2 <= size:
             if data[pos] != 0xFF:
-                return False, 0
+                # Stray bytes between segments: libjpeg skips them with a warning, and so do we.
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 2 > size:
+                    return False, 0
             marker = data[pos + 1]
             if marker == 0xFF:  # fill byte before a marker
                 pos += 1

@@ -352,11 +352,16 @@ def test_the_pixel_limit_is_a_setting(tmp_path, settings):
     assert refused.message.startswith("Your picture has 2.4 megapixels: at most 2 are accepted.")
 
 
-@pytest.mark.parametrize("kind", ["jpg", "png"])
+@pytest.mark.parametrize("kind", ["jpg", "progressive.jpg", "png"])
 def test_a_truncated_picture_is_refused_as_damaged(tmp_path, kind):
     buffer = io.BytesIO()
-    photo((1200, 900)).save(buffer, "JPEG" if kind == "jpg" else "PNG")
+    if kind == "png":
+        photo((1200, 900)).save(buffer, "PNG")
+    else:
+        photo((1200, 900)).save(buffer, "JPEG", progressive=kind.startswith("progressive"))
     data = buffer.getvalue()
+    complete = write(tmp_path, f"whole.{kind}", data)
+    assert images.probe_image(complete).width == 1200
     source = write(tmp_path, f"cut.{kind}", data[: len(data) * 2 // 3])
 
     for refused in (refusal(images.probe_image, source), refusal(images.render_image, source, tmp_path / "out")):
@@ -457,3 +462,14 @@ def test_the_long_side_decides(media_kind, minimum, size, accepted):
         images.check_image(facts, category)
     else:
         assert refusal(images.check_image, facts, category).message.startswith("Your image is 1199 × 900 pixels")
+
+
+def test_stray_bytes_between_jpeg_segments_are_tolerated_as_libjpeg_does(tmp_path):
+    data = jpeg_bytes(photo((800, 600)))
+    quantisation = data.index(b"\xff\xdb")
+    source = write(tmp_path, "padded.jpg", data[:quantisation] + b"\x00\x00\x00" + data[quantisation:])
+
+    facts = images.probe_image(source)
+
+    assert (facts.width, facts.height) == (800, 600)
+    assert len(rendered(source, tmp_path)) == 4
