@@ -9,6 +9,7 @@ actions, which pdfium would otherwise quietly ignore.
 """
 
 import json
+import mmap
 import os
 import re
 import resource
@@ -59,7 +60,7 @@ def _settings_timeout() -> float:
 
 
 # --- What the bytes say ---------------------------------------------------------
-def _has_action(data: bytes) -> bool:
+def _has_action(data: bytes | mmap.mmap) -> bool:
     if _ACTIONS.search(data):
         return True
     for found in _ESCAPED_NAME.finditer(data):
@@ -69,7 +70,7 @@ def _has_action(data: bytes) -> bool:
     return False
 
 
-def _object_streams(data: bytes):
+def _object_streams(data: bytes | mmap.mmap):
     """The inflated contents of the file's object streams, where PDF 1.5 keeps dictionaries compressed."""
     budget = ALL_STREAMS_BYTES
     for found in _STREAM.finditer(data):
@@ -92,9 +93,10 @@ def _object_streams(data: bytes):
 
 def _structure(path: Path) -> dict:
     """Whether the file is encrypted, and whether it holds JavaScript or launch actions anywhere."""
-    data = path.read_bytes()
-    encrypted = bool(_ENCRYPT.search(data))
-    scripted = _has_action(data) or any(_has_action(inflated) for inflated in _object_streams(data))
+    # Mapped, not read: a large artwork PDF is searched without holding it in memory.
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        encrypted = bool(_ENCRYPT.search(data))
+        scripted = _has_action(data) or any(_has_action(inflated) for inflated in _object_streams(data))
     return {"encrypted": encrypted, "scripted": scripted}
 
 
