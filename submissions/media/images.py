@@ -43,7 +43,7 @@ FORMATS = {
 # MPO has no opener of its own: the JPEG opener returns it.
 OPENERS = [name for name in FORMATS if name != "MPO"]
 DEFAULT_MAX_PIXELS = 100_000_000
-# (spec, long side in pixels); the thumbnail is made from the display image, never from the original again.
+# The renditions' long sides, in pixels; the thumbnail is made from the display image, not the original.
 DISPLAY = 1600
 THUMB = 400
 JPEG_QUALITY = 85
@@ -61,13 +61,13 @@ THUMB_FILTER = Image.Resampling.LANCZOS
 
 # The EXIF orientation values, as the transposition that shows the picture upright (as ImageOps.exif_transpose).
 ORIENTATIONS = {
-    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
-    3: (Image.Transpose.ROTATE_180,),
-    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
-    5: (Image.Transpose.TRANSPOSE,),
-    6: (Image.Transpose.ROTATE_270,),
-    7: (Image.Transpose.TRANSVERSE,),
-    8: (Image.Transpose.ROTATE_90,),
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
 }
 _SRGB = ImageCms.createProfile("sRGB")
 # What Pillow raises on a damaged file, whichever decoder meets the damage.
@@ -118,10 +118,11 @@ def _open(path: Path) -> Image.Image:
     limit = max_pixels()
     try:
         with warnings.catch_warnings():
-            # Pillow warns, then refuses, above its own global limit; ours (a setting) is checked just below.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow warns above its own global limit (89 megapixels) and refuses above twice that; the
+            # setting, checked just below, is the limit, so the warning is silenced and the refusal kept.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path, formats=OPENERS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except Image.DecompressionBombError as error:
         raise _too_many_pixels(_pillows_count(error), limit) from None
     except UnidentifiedImageError:
         raise _not_an_image() from None
@@ -217,7 +218,10 @@ def _orientation(image: Image.Image) -> int:
 def _verify_png(path: Path) -> None:
     """Read every chunk to the end and check its checksum, without inflating the pixels (a cut file fails)."""
     try:
-        with Image.open(path, formats=["PNG"]) as again:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size was checked already
+            again = Image.open(path, formats=["PNG"])
+        with again:
             again.verify()
     except _DAMAGE:
         raise _damaged() from None
@@ -319,9 +323,8 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
 
 
 def _upright(image: Image.Image, orientation: int) -> Image.Image:
-    for method in ORIENTATIONS.get(orientation, ()):
-        image = image.transpose(method)
-    return image
+    method = ORIENTATIONS.get(orientation)
+    return image if method is None else image.transpose(method)
 
 
 def _without_alpha(image: Image.Image) -> Image.Image:

@@ -91,13 +91,14 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_bomb(path: Path, side: int = 50_000) -> Path:
+def png_bomb(path: Path, side: int = 50_000, height: int | None = None) -> Path:
     """A real 50,000 × 50,000 black-and-white PNG: a few hundred kB that decodes to 2.5 billion pixels."""
+    height = height or side
     row = b"\x00" * (1 + (side + 7) // 8)  # filter byte, then the row's bits
     packer = zlib.compressobj(9)
-    block = row * 1000
-    compressed = b"".join(packer.compress(block) for _ in range(side // 1000)) + packer.flush()
-    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    block = row * 500
+    compressed = b"".join(packer.compress(block) for _ in range(height // 500)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, height, 1, 0, 0, 0, 0)
     path.write_bytes(
         b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", compressed) + png_chunk(b"IEND", b"")
     )
@@ -340,6 +341,15 @@ def test_a_decompression_bomb_is_refused_from_its_header_fast_and_without_memory
         "Your picture has 2,500 megapixels: at most 100 are accepted. Make it smaller and upload it again."
     )
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_limit_is_the_setting_not_pillows_own(tmp_path):
+    """95 megapixels: over Pillow's default warning (89), under the setting (100)."""
+    large = png_bomb(tmp_path / "large.png", side=10_000, height=9_500)
+
+    facts = images.probe_image(large)
+
+    assert (facts.width, facts.height) == (10_000, 9_500)
 
 
 def test_the_pixel_limit_is_a_setting(tmp_path, settings):
