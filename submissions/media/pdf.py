@@ -44,7 +44,7 @@ ALL_STREAMS_BYTES = 512 * 1024**2
 # A child stopped at the timeout that had this share of the time on a CPU was working on the file
 # (the file's fault); one that had less was starved by a busy machine (try again later).
 BUSY_SHARE = 0.25
-EXIT_SETUP = 3  # the child could not start its work (pdfium missing): not the file's fault
+EXIT_SETUP = 3  # the child could not do its work for a reason of its own (no pdfium, a full disk): retry
 
 _DELIMITER = rb"(?=[\s/<>\[\]()%{}]|$)"
 _ACTIONS = re.compile(rb"/(JavaScript|JS|Launch)" + _DELIMITER)
@@ -133,7 +133,7 @@ def _damaged() -> MediaRejected:
 
 # --- The child process ----------------------------------------------------------
 def _limits(cpu_seconds: int) -> None:
-    """Run in the child before it starts: a memory ceiling, a CPU ceiling, and the lowest priority but one."""
+    """Run in the child before it starts: a memory ceiling, a CPU ceiling, and a lower priority than the worker's."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     os.nice(10)
@@ -175,7 +175,7 @@ def _run_child(command: str, path: Path, *extra: str) -> dict:
         # Not our kill (that is the timeout above): the machine's memory killer or a shutdown.
         raise MediaTransient(f"PDF {command} was killed from outside")
     if child.returncode == EXIT_SETUP:
-        raise MediaTransient(f"PDF {command} could not start: {stderr.decode(errors='replace')[-500:]}")
+        raise MediaTransient(f"PDF {command} failed outside the file: {stderr.decode(errors='replace')[-500:]}")
     if child.returncode != 0:
         raise _damaged()  # pdfium crashed or ran out of memory on this file
     try:
@@ -233,7 +233,11 @@ def _child(argv: list[str]) -> int:
         scale = min(PREVIEW_MAX_SCALE, PREVIEW_LONG_SIDE / max(width, height, 1))
         # Forms are not drawn: drawing them would need pdfium's form environment, which can run actions.
         image = page.render(scale=scale, may_draw_forms=False).to_pil().convert("RGB")
-        image.save(argv[2], "JPEG", quality=JPEG_QUALITY)
+        try:
+            image.save(argv[2], "JPEG", quality=JPEG_QUALITY)
+        except OSError as error:  # a full or unwritable disk is the worker's problem, not the file's
+            sys.stderr.write(f"{error}\n")
+            return EXIT_SETUP
         _answer({"width": image.width, "height": image.height})
     return 0
 

@@ -16,7 +16,7 @@ from PIL import Image
 from contest.enums import MediaKind
 from contest.models import Category
 from submissions.media import pdf
-from submissions.media.base import Facts, MediaRejected
+from submissions.media.base import Facts, MediaRejected, MediaTransient
 
 WORDS = "Cluster munitions scatter small bombs that keep killing long after a war has ended".split()
 
@@ -291,3 +291,11 @@ def test_the_preview_is_the_first_page_1600_pixels_high(tmp_path):
         assert preview.getpixel((500, 200)) < (30, 30, 30)
         assert preview.getpixel((500, 1400)) > (225, 225, 225)
         assert not preview.info.get("exif")
+
+
+def test_a_preview_that_cannot_be_written_is_the_workers_problem_not_the_files(tmp_path):
+    source = write(tmp_path, essay(50))
+    (tmp_path / "out" / "preview.jpg").mkdir(parents=True)  # where the preview should go, something else is
+
+    with pytest.raises(MediaTransient):
+        pdf.render_pdf_preview(source, tmp_path / "out")
