@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("submissions.urls")),
+    path("", include("judging.urls")),
     path("", include("contest.urls")),
 )
 

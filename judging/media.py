@@ -1,0 +1,123 @@
+"""What a judge is shown of an entry's work: its renditions under neutral names, never the original file.
+
+The names are the renditions' specs (``video.mp4``, ``poster.jpg``…) or
+``captions-<language>.vtt``; nothing in them, in the page or in the bytes
+served names the entrant or the file they uploaded.
+"""
+
+import dataclasses
+
+from django.urls import reverse
+from django.utils.translation import get_language_info
+
+from submissions.enums import AttachmentKind
+from submissions.media.base import MediaRejected
+from submissions.media.captions import to_webvtt
+from submissions.models import Attachment, Entry, MediaAsset, Rendition
+
+from .models import Assignment
+
+# The renditions a judge may be served; anything else (an original, a release form) is not found.
+SERVED_SPECS = frozenset(
+    {
+        "video.mp4",
+        "poster.jpg",
+        "audio.m4a",
+        "waveform.png",
+        "display.webp",
+        "display.jpg",
+        "thumb.webp",
+        "thumb.jpg",
+        "preview.jpg",
+    }
+)
+
+
+@dataclasses.dataclass
+class Work:
+    """The entry's work as the scoring page shows it; `kind` is video, audio, image, pdf or None (text only)."""
+
+    kind: str | None
+    src: str = ""
+    poster: str = ""
+    waveform: str = ""
+    full: str = ""
+    width: int | None = None
+    height: int | None = None
+    captions: list[dict] = dataclasses.field(default_factory=list)
+
+
+def current_asset(entry: Entry) -> MediaAsset | None:
+    return entry.assets.filter(replaced_at__isnull=True).order_by("-created_at").first()
+
+
+def rendition_for(assignment: Assignment, spec: str) -> Rendition | None:
+    if spec not in SERVED_SPECS:
+        return None
+    asset = current_asset(assignment.entry)
+    if asset is None:
+        return None
+    return Rendition.objects.filter(asset=asset, spec=spec).first()
+
+
+def caption_for(assignment: Assignment, language: str) -> Attachment | None:
+    return Attachment.objects.filter(
+        entry_id=assignment.entry_id, kind=AttachmentKind.CAPTION, language=language
+    ).first()
+
+
+def caption_webvtt(attachment: Attachment) -> str | None:
+    """The captions as clean WebVTT (an SRT file is converted); None if the file cannot be read as captions."""
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        return to_webvtt(data)
+    except MediaRejected:
+        return None
+
+
+def _language_name(code: str) -> str:
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+def work_of(assignment: Assignment) -> Work:
+    """Which renditions the page shows, with their neutral addresses (three queries)."""
+    asset = current_asset(assignment.entry)
+    made = {r.spec: r for r in Rendition.objects.filter(asset=asset)} if asset else {}
+
+    def url(spec: str) -> str:
+        return reverse("judging:media", kwargs={"assignment_id": assignment.pk, "name": spec})
+
+    if "video.mp4" in made:
+        video = made["video.mp4"]
+        work = Work("video", src=url("video.mp4"), width=video.width, height=video.height)
+        if "poster.jpg" in made:
+            work.poster = url("poster.jpg")
+        work.captions = [
+            {
+                "language": language,
+                "label": _language_name(language),
+                "src": reverse("judging:captions", kwargs={"assignment_id": assignment.pk, "language": language}),
+            }
+            for language in Attachment.objects.filter(entry_id=assignment.entry_id, kind=AttachmentKind.CAPTION)
+            .order_by("language")
+            .values_list("language", flat=True)
+        ]
+        return work
+    if "audio.m4a" in made:
+        work = Work("audio", src=url("audio.m4a"))
+        if "waveform.png" in made:
+            work.waveform = url("waveform.png")
+            work.width, work.height = made["waveform.png"].width, made["waveform.png"].height
+        return work
+    for spec in ("display.webp", "display.jpg"):
+        if spec in made:
+            image = made[spec]
+            return Work("image", src=url(spec), full=url(spec), width=image.width, height=image.height)
+    if "preview.jpg" in made:
+        preview = made["preview.jpg"]
+        return Work("pdf", src=url("preview.jpg"), width=preview.width, height=preview.height)
+    return Work(None)
