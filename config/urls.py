@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("", include("submissions.urls")),
     path("", include("judging.urls")),
+    path("", include("results.urls")),
     path("", include("contest.urls")),
 )
 

@@ -110,8 +110,16 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def worker_mail_dir() -> Path:
+    """Where subprocesses (the Celery worker) write the mail they send; see config/settings/test.py."""
+    path = Path(settings.VAR_DIR) / "worker-mail"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "VOICES_VAR_DIR": str(settings.VAR_DIR)}
+    env["VOICES_TEST_MAIL_DIR"] = str(worker_mail_dir())
     env.update(extra)
     return env
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "contest",
     "submissions",
     "judging",
+    "results",
     "health",
 ]
 
@@ -315,7 +316,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.sweep_jobs",
         "schedule": timedelta(minutes=1),
     },
+    "announce-results-due": {
+        "task": "results.tasks.announce_due",
+        "schedule": timedelta(minutes=1),
+    },
+    "delete-non-winning-originals": {
+        "task": "results.tasks.delete_non_winning_originals",
+        "schedule": timedelta(hours=6),
+    },
 }
+# Result emails leave in batches of RESULT_EMAIL_BATCH, at most RESULT_EMAIL_BATCHES_PER_MINUTE per worker
+# (a Celery rate limit such as "6/m"), so a mail provider's sending limits are respected.
+RESULT_EMAIL_BATCH = env.int("RESULT_EMAIL_BATCH", default=50)
+RESULT_EMAIL_BATCHES_PER_MINUTE = env.str("RESULT_EMAIL_BATCHES_PER_MINUTE", default="6/m")
 # Processing jobs: a running job's worker touches its row every HEARTBEAT seconds; one silent for
 # STALE seconds (or past the task time limit) has lost its worker, and the sweeper sends it again.
 # A queued job whose message has not started in QUEUED_STALE seconds is sent again too.

@@ -1,0 +1,346 @@
+"""Reads for the results pages: the final standings, awards, the gallery, the exhibition, counts and reports."""
+
+import dataclasses
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import User
+from contest.models import Contest, Registration
+from judging.enums import RoundState, ScoreState
+from judging.models import Criterion, Round, Score
+from judging.selectors import ranking_of
+from submissions.enums import EntryStatus
+from submissions.models import Entry, MediaAsset
+
+from . import tiebreak
+from .enums import PLACES, AwardKind, NotificationKind, NotificationStatus, TieBreakStep
+from .models import Award, ContestResults, FeedbackModeration, Notification, PublishedFile, TieDecision
+
+AGE_BANDS = ((0, 17, "≤17"), (18, 20, "18–20"), (21, 23, "21–23"), (24, 26, "24–26"), (27, 29, "27–29"),
+             (30, 200, "30+"))
+
+
+def results_for(contest: Contest) -> ContestResults:
+    """The contest's results row, or an unsaved one with the defaults when none was made yet."""
+    found = ContestResults.objects.filter(contest=contest).select_related("tie_break_criterion").first()
+    return found or ContestResults(contest=contest)
+
+
+def is_announced(contest: Contest) -> bool:
+    return ContestResults.objects.filter(contest=contest, announced_at__isnull=False).exists()
+
+
+def tie_break_locked(contest: Contest) -> bool:
+    """The rule is declared before judging: once any round has opened it cannot change."""
+    return Round.objects.filter(contest=contest, opened_at__isnull=False).exists()
+
+
+def final_round(contest: Contest) -> Round | None:
+    """The last round that has opened: its scores make the final ranking."""
+    return (
+        Round.objects.filter(contest=contest).exclude(state=RoundState.DRAFT).order_by("-position").first()
+    )
+
+
+def criterion_means(*, round: Round, criterion: Criterion | None) -> dict[int, float]:
+    """Each entry's mean on one criterion over the round's submitted scores (a criterion of another round
+    names nothing here, so gives nothing)."""
+    if criterion is None or criterion.round_id != round.pk:
+        return {}
+    values: dict[int, list[float]] = defaultdict(list)
+    key = str(criterion.pk)
+    rows = Score.objects.filter(assignment__round=round, state=ScoreState.SUBMITTED).values_list(
+        "assignment__entry_id", "values"
+    )
+    for entry_id, given in rows:
+        if given and given.get(key) is not None:
+            values[entry_id].append(float(given[key]))
+    return {entry_id: sum(v) / len(v) for entry_id, v in values.items()}
+
+
+@dataclasses.dataclass
+class Standings:
+    round: Round | None
+    steps: list[str]
+    criterion: Criterion | None
+    rows: list[tiebreak.Standing]
+    entries: dict[int, Entry]
+    ties: list[list[tiebreak.Standing]]
+
+    @property
+    def needs_decision(self) -> bool:
+        """Ties remain and the declared rule leaves them to an organizer."""
+        return bool(self.ties) and TieBreakStep.ORGANIZER in self.steps
+
+    def top(self, n: int) -> list[tiebreak.Standing]:
+        return [row for row in self.rows if row.rank is not None and row.rank <= n]
+
+
+def final_standings(*, contest: Contest) -> Standings:
+    """The final ranking: the last round's results in the order of the declared tie-break; four queries or so."""
+    results = results_for(contest)
+    round_ = final_round(contest)
+    if round_ is None:
+        return Standings(None, results.steps, results.tie_break_criterion, [], {}, [])
+    decided = dict(TieDecision.objects.filter(contest=contest).values_list("entry_id", "position"))
+    rows = tiebreak.order(
+        ranking_of(round=round_),
+        steps=results.steps,
+        criterion_means=criterion_means(round=round_, criterion=results.tie_break_criterion),
+        decided=decided,
+    )
+    entries = Entry.objects.select_related("theme", "category", "entrant").defer("essay_text").in_bulk(
+        [row.entry_id for row in rows]
+    )
+    return Standings(round_, results.steps, results.tie_break_criterion, rows, entries, tiebreak.tied_groups(rows))
+
+
+def awards_of(*, contest: Contest) -> list[Award]:
+    return list(
+        Award.objects.filter(contest=contest)
+        .select_related("entry__entrant", "entry__theme", "entry__category", "entry__winner_verification",
+                        "theme", "category")
+        .order_by("position", "kind", "pk")
+    )
+
+
+def unverified_award_entries(*, contest: Contest) -> list[Entry]:
+    return list(
+        Entry.objects.filter(awards__contest=contest)
+        .exclude(winner_verification__verified_at__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- Public pages ----------------------------------------------------------------------------------------
+@dataclasses.dataclass
+class GalleryItem:
+    award: Award
+    entry: Entry
+    files: dict[str, PublishedFile]
+    captions: list[PublishedFile]
+    public_name: str
+    country: str
+
+    @property
+    def kind(self) -> str:
+        return self.entry.category.media_kind
+
+
+def gallery(*, contest: Contest) -> list[GalleryItem]:
+    """Each award of a verified entry, with the entry's published files and the name and country the entrant
+    agreed to show; three queries."""
+    awards = list(
+        Award.objects.filter(contest=contest, entry__winner_verification__verified_at__isnull=False)
+        .select_related("entry__entrant", "entry__category", "entry__theme", "entry__winner_verification",
+                        "theme", "category")
+        .prefetch_related(Prefetch("entry__published_files", queryset=PublishedFile.objects.select_related(
+            "rendition", "attachment")))
+        .order_by("position", "pk")
+    )
+    order = {kind: index for index, kind in enumerate(AwardKind.values)}
+    awards.sort(key=lambda a: (a.theme_id or 0, a.category_id or 0, order[a.kind], a.position, a.pk))
+    items = []
+    for award in awards:
+        entry = award.entry
+        verification = entry.winner_verification
+        files, captions = {}, []
+        for published in entry.published_files.all():
+            if published.rendition_id:
+                files[published.rendition.spec] = published
+            else:
+                captions.append(published)
+        captions.sort(key=lambda p: p.attachment.language)
+        entrant = entry.entrant
+        items.append(
+            GalleryItem(
+                award=award,
+                entry=entry,
+                files=files,
+                captions=captions,
+                public_name=(entrant.public_name or entrant.full_name) if verification.publish_name else "",
+                country=entrant.country.name if verification.publish_country and entrant.country else "",
+            )
+        )
+    return items
+
+
+def exhibition(*, contest: Contest) -> list[tuple[tiebreak.Standing, Entry, MediaAsset | None]]:
+    """The shortlisted top N of the final ranking, each with its current file (for its picture)."""
+    results = results_for(contest)
+    standings = final_standings(contest=contest)
+    top = standings.top(results.shortlist_size)
+    assets = {
+        asset.entry_id: asset
+        for asset in MediaAsset.objects.filter(entry_id__in=[r.entry_id for r in top], replaced_at__isnull=True)
+        .prefetch_related("renditions")
+        .order_by("entry_id", "-created_at")
+    }
+    return [(row, standings.entries[row.entry_id], assets.get(row.entry_id)) for row in top]
+
+
+def shortlisted_entry_ids(*, contest: Contest) -> set[int]:
+    results = results_for(contest)
+    return {row.entry_id for row in final_standings(contest=contest).top(results.shortlist_size)}
+
+
+# --- Notifications and feedback -------------------------------------------------------------------------
+def notification_counts(*, contest: Contest) -> dict[str, int]:
+    counts = dict(
+        Notification.objects.filter(contest=contest).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return {status: counts.get(status, 0) for status in NotificationStatus.values} | {"total": sum(counts.values())}
+
+
+def feedback_to_moderate(*, contest: Contest) -> list[Score]:
+    return list(
+        Score.objects.filter(assignment__round__contest=contest, state=ScoreState.SUBMITTED)
+        .exclude(feedback="")
+        .select_related("assignment__entry", "moderation")
+        .order_by("assignment__entry_id", "pk")
+    )
+
+
+def approved_feedback(*, entries: list[Entry]) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = defaultdict(list)
+    rows = FeedbackModeration.objects.filter(
+        approved=True, score__assignment__entry__in=entries
+    ).values_list("score__assignment__entry_id", "text").order_by("score__assignment__entry_id", "pk")
+    for entry_id, text in rows:
+        if text.strip():
+            texts[entry_id].append(text)
+    return texts
+
+
+def result_of_entrant(*, contest: Contest, user: User) -> tuple[list[Entry], dict[int, list[Award]], set[int]]:
+    """The entrant's submitted entries, their awards (verified only) and which are shortlisted."""
+    entries = list(
+        Entry.objects.filter(contest=contest, entrant=user, status=EntryStatus.SUBMITTED)
+        .select_related("theme", "category")
+        .order_by("pk")
+    )
+    awards: dict[int, list[Award]] = defaultdict(list)
+    for award in Award.objects.filter(entry__in=entries, entry__winner_verification__verified_at__isnull=False):
+        awards[award.entry_id].append(award)
+    shortlisted = shortlisted_entry_ids(contest=contest) & {e.pk for e in entries}
+    return entries, awards, shortlisted
+
+
+def kind_for_entrant(*, award_entries: set[int], shortlisted: set[int], entry_ids: set[int]) -> str:
+    if entry_ids & award_entries:
+        return NotificationKind.WINNER
+    if entry_ids & shortlisted:
+        return NotificationKind.SHORTLISTED
+    return NotificationKind.PARTICIPANT
+
+
+# --- Reports ----------------------------------------------------------------------------------------------
+def entries_for_export(*, contest: Contest, theme_id: int | None = None, category_id: int | None = None,
+                       status: str | None = None, country: str | None = None) -> QuerySet[Entry]:
+    entries = (
+        Entry.objects.filter(contest=contest)
+        .select_related("theme", "category", "entrant", "screening")
+        .defer("essay_text", "statement", "description")
+        .order_by("pk")
+    )
+    if theme_id:
+        entries = entries.filter(theme_id=theme_id)
+    if category_id:
+        entries = entries.filter(category_id=category_id)
+    if status:
+        entries = entries.filter(status=status)
+    if country:
+        entries = entries.filter(entrant__country=country)
+    return entries
+
+
+def scores_for_export(*, contest: Contest) -> QuerySet[Score]:
+    return (
+        Score.objects.filter(assignment__round__contest=contest)
+        .select_related("assignment__round", "assignment__entry", "assignment__judge")
+        .order_by("assignment__round__position", "assignment__entry_id", "assignment__judge_id")
+    )
+
+
+def age_band(birth: date | None, on: date) -> str:
+    if birth is None:
+        return ""
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return ""
+
+
+@dataclasses.dataclass
+class Chart:
+    title: str
+    rows: list[tuple[str, int]]
+
+    @property
+    def largest(self) -> int:
+        return max((n for _label, n in self.rows), default=0) or 1
+
+    @property
+    def total(self) -> int:
+        return sum(n for _label, n in self.rows)
+
+
+def statistics(*, contest: Contest) -> dict[str, list[tuple[str, int]]]:
+    """Counts of submitted entries by theme, category, country, age band, gender, language and week; the
+    registrations of people who deleted their account count too, by what was kept of them."""
+    from django.conf import settings
+    from django_countries import countries
+
+    from accounts.models import Gender
+
+    entries = Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
+    by_theme = list(entries.values_list("theme__title").annotate(n=Count("pk")).order_by("theme__position"))
+    by_category = list(
+        entries.values_list("category__title").annotate(n=Count("pk")).order_by("category__position")
+    )
+    reference = timezone.localdate(contest.closes_at, contest.zone)
+    people = Counter()
+    country, band, gender, language = Counter(), Counter(), Counter(), Counter()
+    gender_names = dict(Gender.choices)
+    language_names = dict(settings.LANGUAGES)
+    for entrant in User.objects.filter(entries__in=entries).distinct().only(
+        "country", "date_of_birth", "gender", "preferred_language"
+    ):
+        people["all"] += 1
+        country[countries.name(entrant.country) if entrant.country else "—"] += 1
+        band[age_band(entrant.date_of_birth, reference) or "—"] += 1
+        gender[str(gender_names.get(entrant.gender, "—"))] += 1
+        language[str(language_names.get(entrant.preferred_language, entrant.preferred_language or "—"))] += 1
+    band_order = [label for _low, _high, label in AGE_BANDS] + ["—"]
+    weeks = list(
+        entries.annotate(week=TruncWeek("first_submitted_at", tzinfo=contest.zone))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .order_by("week")
+    )
+    registrations = Registration.objects.filter(contest=contest).aggregate(
+        total=Count("pk"), eligible=Count("pk", filter=Q(status="eligible"))
+    )
+    return {
+        "theme": by_theme,
+        "category": by_category,
+        "country": sorted(country.items(), key=lambda item: (-item[1], item[0])),
+        "age_band": sorted(band.items(), key=lambda item: band_order.index(item[0])),
+        "gender": sorted(gender.items(), key=lambda item: (-item[1], item[0])),
+        "language": sorted(language.items(), key=lambda item: (-item[1], item[0])),
+        "week": [(week.date().isoformat() if week else "—", n) for week, n in weeks],
+        "registrations": registrations,
+    }
+
+
+def awards_by_place(awards: list[Award]) -> dict[str, list[Award]]:
+    placed: dict[str, list[Award]] = defaultdict(list)
+    for award in awards:
+        placed["placed" if award.kind in PLACES else award.kind].append(award)
+    return placed
