@@ -97,16 +97,18 @@ def test_a_judge_of_round_one_cannot_score_in_round_two_unless_on_its_panel(clie
     j = jury(entries=2, judges=2, k=1)
     now = timezone.now()
     on_both, only_first = j.judges
-    second = services.create_round(contest=j.contest, data={"name": "Final", "judges_per_entry": 1},
-                                   by=j.organizer, now=now)
+    second = services.create_round(
+        contest=j.contest, data={"name": "Final", "judges_per_entry": 1}, by=j.organizer, now=now
+    )
     services.save_criterion(round=second, data={"name": "Overall"}, by=j.organizer, now=now)
     services.advance_entries(from_round=j.round, to_round=second, entries=j.entries, by=j.organizer, now=now)
     services.add_to_panel(round=second, judge=on_both, by=j.organizer, now=now)
     services.open_round(round=second, by=j.organizer, now=now)
     services.auto_assign(round=second, by=j.organizer, now=now)
     # An assignment the judge is not on the panel for (left behind by hand): it does not let them in.
-    stray = Assignment.objects.create(round=second, entry=j.entries[0], judge=only_first,
-                                      method=AssignmentMethod.MANUAL, assigned_at=now)
+    stray = Assignment.objects.create(
+        round=second, entry=j.entries[0], judge=only_first, method=AssignmentMethod.MANUAL, assigned_at=now
+    )
     client.force_login(only_first)
     assert client.get(f"/en/judging/rounds/{second.pk}/").status_code == 404
     assert client.get(score_url(stray)).status_code == 404
@@ -116,8 +118,12 @@ def test_a_judge_of_round_one_cannot_score_in_round_two_unless_on_its_panel(clie
 
     client.force_login(on_both)
     theirs = Assignment.objects.filter(round=second, judge=on_both).first()
-    data = {f"criterion_{second.criteria.get().pk}": 5, "expected_version": 0, "action": "submit",
-            "confirm_played": "on"}
+    data = {
+        f"criterion_{second.criteria.get().pk}": 5,
+        "expected_version": 0,
+        "action": "submit",
+        "confirm_played": "on",
+    }
     assert client.post(score_url(theirs), data).status_code == 302
     assert Score.objects.get(assignment=theirs).state == ScoreState.SUBMITTED
 
@@ -139,8 +145,12 @@ def test_a_closed_round_refuses_scores_and_keeps_the_text_on_screen(client):
 
 def test_a_round_past_its_closing_time_refuses_scores_even_if_nobody_closed_it(client):
     j = jury(entries=1, judges=1, k=1)
-    services.update_round(round=j.round, data={"closes_at": timezone.now() - timedelta(minutes=1)},
-                          by=j.organizer, now=timezone.now() - timedelta(hours=1))
+    services.update_round(
+        round=j.round,
+        data={"closes_at": timezone.now() - timedelta(minutes=1)},
+        by=j.organizer,
+        now=timezone.now() - timedelta(hours=1),
+    )
     assignment = Assignment.objects.get(round=j.round)
     client.force_login(j.judges[0])
     assert post_score(client, assignment, j).status_code == 400

@@ -51,21 +51,42 @@ def mp4(artist: str = "") -> bytes:
     """One second of 320×240 H.264; the original names its maker in its tags, the rendition has no tags."""
     tags = ["-metadata", f"artist={artist}", "-metadata", f"title=by {artist}"] if artist else ["-map_metadata", "-1"]
     return _ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast",
-        "-pix_fmt", "yuv420p", *tags, "-fflags", "+bitexact", ".mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=320x240:rate=25",
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        *tags,
+        "-fflags",
+        "+bitexact",
+        ".mp4",
     )
 
 
 @cache
 def m4a(artist: str = "") -> bytes:
     tags = ["-metadata", f"artist={artist}"] if artist else ["-map_metadata", "-1"]
-    return _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac", *tags, "-fflags", "+bitexact",
-                   ".m4a")
+    return _ffmpeg(
+        "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac", *tags, "-fflags", "+bitexact", ".m4a"
+    )
 
 
 def _asset(entry: Entry, data: bytes, *, original_name: str, file_format: str) -> MediaAsset:
-    asset = MediaAsset(entry=entry, original_name=original_name, size=len(data), sha256=sha256(data),
-                       file_format=file_format, facts={"kind": file_format})
+    asset = MediaAsset(
+        entry=entry,
+        original_name=original_name,
+        size=len(data),
+        sha256=sha256(data),
+        file_format=file_format,
+        facts={"kind": file_format},
+    )
     asset.file.save(f"originals/{entry.reference}/{original_name}", ContentFile(data), save=False)
     asset.save()
     return asset
@@ -91,10 +112,16 @@ def with_video(entry: Entry, *, original_name: str = "", captions: str | None = 
     _rendition(asset, "video.mp4", mp4(), "video/mp4", width=320, height=240, duration_seconds=1.0)
     _rendition(asset, "poster.jpg", jpeg(320, 240), "image/jpeg", width=320, height=240)
     if captions is not None:
-        attachment = Attachment(entry=entry, kind=AttachmentKind.CAPTION, language="en",
-                                original_name="captions.srt", size=len(captions.encode()))
-        attachment.file.save(f"attachments/{entry.reference}/captions-en.srt", ContentFile(captions.encode()),
-                             save=False)
+        attachment = Attachment(
+            entry=entry,
+            kind=AttachmentKind.CAPTION,
+            language="en",
+            original_name="captions.srt",
+            size=len(captions.encode()),
+        )
+        attachment.file.save(
+            f"attachments/{entry.reference}/captions-en.srt", ContentFile(captions.encode()), save=False
+        )
         attachment.save()
     return asset
 
