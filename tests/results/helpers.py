@@ -1,6 +1,7 @@
 """A judged contest for the results tests: four entries scored by three judges, two of them level on total."""
 
 import email
+import email.policy
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -70,5 +71,5 @@ def worker_mail(directory: Path) -> list[email.message.Message]:
     for path in sorted(directory.glob("*.log")):
         for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
             if chunk.strip():
-                found.append(email.message_from_string(chunk))
+                found.append(email.message_from_string(chunk, policy=email.policy.default))
     return found
