@@ -1,6 +1,7 @@
 """The 720p rendition and the poster: what judges and the public get, and what they must never get."""
 
 import json
+import re
 import subprocess
 
 import av
@@ -147,3 +148,20 @@ def test_the_poster_shows_a_frame_from_the_film(tmp_path):
     # testsrc2's moving pattern, not a black or grey frame.
     assert colours is None or len(colours) > 50
     assert poster.content_type == "image/jpeg"
+
+
+def test_interlaced_camera_footage_comes_out_progressive(tmp_path):
+    original = clip(tmp_path / "camera.mp4", size="720x576", rate=25, seconds=1,
+                    extra=("-vf", "tinterlace=4", "-flags", "+ildct+ilme", "-x264-params", "tff=1"))
+    facts = probe_media(original)
+    assert facts.extra["field_order"] == "tt"
+
+    _facts, rendition, _poster = render(original, tmp_path)
+
+    assert video.plan_video(facts) == "transcode"
+    # ffmpeg's interlace detector looks at the pictures themselves: combing between the lines, or none.
+    seen = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-i", str(rendition.path), "-vf", "idet", "-f", "null",
+                           "-"], capture_output=True, check=True, text=True).stderr
+    detected = re.search(r"Multi frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+)", seen)
+    top_first, bottom_first, progressive = (int(n) for n in detected.groups())
+    assert top_first + bottom_first == 0 and progressive > 5
