@@ -34,7 +34,7 @@ class ScoreForm(forms.Form):
     confirm_played = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.criteria = criteria
         for criterion in criteria:
             self.fields[criterion_field(criterion)] = forms.IntegerField(
