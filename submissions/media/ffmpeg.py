@@ -9,6 +9,9 @@ messages are never logged: they can quote a file's tags, which may hold a
 name or a place.
 """
 
+import contextlib
+import ctypes
+import functools
 import json
 import logging
 import math
@@ -51,6 +54,10 @@ DURATION_SLACK_SECONDS = 2.0
 DURATION_SLACK_RATIO = 0.05
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
 def binary(tool: str) -> str:
     """The ffmpeg or ffprobe on PATH (Debian's package; the Dockerfile and .ci/run install it)."""
     found = shutil.which(tool)
@@ -70,7 +77,12 @@ def input_args(path: Path) -> list[str]:
     ]
 
 
-def _limit_child() -> None:  # pragma: no cover - runs in the child between fork and exec
+def _limit_child(parent: int) -> None:  # pragma: no cover - runs in the child between fork and exec
+    # The child has a session of its own (so a timeout can kill all of it); this makes it die with its
+    # worker too, so a worker killed mid-transcode leaves no ffmpeg behind to finish for nobody.
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the worker died before the line above
+        os._exit(1)
     os.nice(NICENESS)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_BYTES))
@@ -88,15 +100,18 @@ def run(tool: str, args: list[str], *, timeout: float) -> subprocess.CompletedPr
         command.insert(2, "-nostdin")
     process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        preexec_fn=_limit_child, start_new_session=True,  # the hook only sets limits: no locks taken
+        # The hook only makes system calls (limits, priority), so it is safe beside the worker's threads.
+        preexec_fn=functools.partial(_limit_child, os.getpid()), start_new_session=True,
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        _stop(process)
         logger.warning("%s ran out of time after %.0f s and was stopped", tool, timeout)
         raise MediaTransient(f"{tool} took longer than {timeout:.0f} s") from None
+    except BaseException:  # Celery's soft time limit, a worker shutting down: never leave ffmpeg running
+        _stop(process)
+        raise
     message = stderr.decode("utf-8", "replace")
     if process.returncode == 0:
         return subprocess.CompletedProcess(command, 0, stdout.decode("utf-8", "replace"), message)
@@ -108,6 +123,12 @@ def run(tool: str, args: list[str], *, timeout: float) -> subprocess.CompletedPr
         raise MediaTransient(f"{tool} failed for a reason outside the file")
     logger.info("%s could not read a file (exit %s, %s)", tool, process.returncode, _kind_of_failure(message))
     raise unreadable()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def _kind_of_failure(message: str) -> str:

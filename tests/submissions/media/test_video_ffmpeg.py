@@ -2,6 +2,8 @@
 
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -16,7 +18,7 @@ from .media_files import LATITUDE
 ENDLESS = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "null", "-"]
 
 
-def children_named(name: str) -> list[int]:
+def children_named(name: str, *, parent: int | None = None) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -25,7 +27,7 @@ def children_named(name: str) -> list[int]:
             except OSError:
                 continue
             command, rest = stat[stat.index("(") + 1: stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-            if command == name and int(rest[1]) == os.getpid():
+            if command == name and int(rest[1]) == (parent or os.getpid()):
                 found.append(int(entry.name))
     return found
 
@@ -89,3 +91,23 @@ def test_a_missing_ffmpeg_waits_for_the_machine_to_be_fixed(monkeypatch):
 
     with pytest.raises(MediaTransient):
         ffmpeg.run("ffprobe", ["-version"], timeout=10)
+
+
+def test_ffmpeg_dies_with_a_worker_killed_mid_transcode():
+    worker = subprocess.Popen(
+        [sys.executable, "-c", f"from submissions.media import ffmpeg; ffmpeg.run('ffmpeg', {ENDLESS!r}, timeout=120)"],
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not (transcoding := children_named("ffmpeg", parent=worker.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert transcoding, "ffmpeg did not start"
+    finally:
+        worker.kill()
+        worker.wait()
+
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{transcoding[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{transcoding[0]}").exists()

@@ -165,3 +165,18 @@ def test_interlaced_camera_footage_comes_out_progressive(tmp_path):
     detected = re.search(r"Multi frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+)", seen)
     top_first, bottom_first, progressive = (int(n) for n in detected.groups())
     assert top_first + bottom_first == 0 and progressive > 5
+
+
+@pytest.mark.parametrize(("name", "codec", "audio", "options"), [
+    ("iphone.mov", "libx265", "aac", ("-tag:v", "hvc1", "-x265-params", "log-level=error")),  # what iPhones film
+    ("browser.webm", "libvpx", "libopus", ("-deadline", "realtime", "-cpu-used", "8", "-live", "1")),  # a recording
+])
+def test_what_phones_and_browsers_record_becomes_h264(tmp_path, name, codec, audio, options):
+    original = clip(tmp_path / name, size="640x360", seconds=1, video=codec, audio=audio, extra=options)
+
+    facts, rendition, _poster = render(original, tmp_path)
+
+    assert video.plan_video(facts) == "transcode"
+    assert facts.duration_seconds == pytest.approx(1.0, abs=0.1)
+    codecs = [s["codec_name"] for s in described(rendition.path)["streams"]]
+    assert codecs == ["h264", "aac"]
