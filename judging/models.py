@@ -86,6 +86,12 @@ class Round(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
     last_reopened_at = models.DateTimeField(_("last reopened at"), null=True, blank=True, editable=False)
+    # Rises whenever what the results depend on changes (a submitted score, the entries, the threshold);
+    # the stored results table is recomputed when it was computed for an older value.
+    results_changes = models.PositiveBigIntegerField(_("changes to the results"), default=0, editable=False)
+    results_computed_for = models.PositiveBigIntegerField(
+        _("results computed at change"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -349,6 +355,38 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} – {self.get_state_display()}"
+
+
+class RoundResult(models.Model):
+    """One line of a round's results table, as last computed from the submitted scores (see judging.ranking).
+
+    Kept so that a page of the table is an index read, however many entries and scores the round has.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results", verbose_name=_("round"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry"))
+    raw_mean = models.FloatField(_("mean of raw scores"), null=True)
+    normalised_mean = models.FloatField(_("mean of normalised scores"), null=True)
+    raw_rank = models.PositiveIntegerField(_("rank by raw scores"), null=True)
+    normalised_rank = models.PositiveIntegerField(_("rank by normalised scores"), null=True)
+    # The ranks with entries not yet scored last, for ordering and keyset pages.
+    raw_order = models.PositiveIntegerField()
+    normalised_order = models.PositiveIntegerField()
+    scores = models.PositiveIntegerField(_("scores"))
+    spread = models.FloatField(_("highest minus lowest score"), null=True)
+    disagreement = models.BooleanField(_("judges disagree"))
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="one_result_per_entry_per_round")]
+        indexes = [
+            models.Index(fields=["round", "normalised_order", "entry"]),
+            models.Index(fields=["round", "raw_order", "entry"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.entry_id}: {self.normalised_rank}"
 
 
 class AuditEvent(models.Model):

@@ -9,7 +9,6 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,9 +22,9 @@ from submissions.words import word_count
 from . import ranking
 from .assignment import Shortfall
 from .enums import ConflictKind, RoundState, ScoreState
-from .models import Assignment, Criterion, PanelMember, Round, RoundEntry, Score
+from .models import Assignment, Criterion, PanelMember, Round, RoundEntry, RoundResult, Score
 from .rules import may_see_other_scores
-from .services.common import round_scale
+from .services import results as results_table
 
 PAGE = 50
 MAX_PAGE = 200
@@ -303,141 +302,74 @@ class ResultRow:
     result: ranking.EntryResult
 
 
-RESULTS_SQL = """
-WITH s AS (
-    SELECT a.entry_id, a.judge_id, sc.total
-    FROM {score} sc JOIN {assignment} a ON a.id = sc.assignment_id
-    WHERE a.round_id = %(round)s AND sc.state = 'submitted'
-),
-j AS (SELECT judge_id, AVG(total) AS mu, STDDEV_POP(total) AS sd, COUNT(*) AS n FROM s GROUP BY judge_id),
-g AS (SELECT AVG(total) AS mu, COALESCE(STDDEV_POP(total), 0) AS sd FROM s),
-e AS (
-    SELECT s.entry_id, AVG(s.total) AS raw, COUNT(*) AS n, MAX(s.total) - MIN(s.total) AS spread,
-           AVG(LEAST(GREATEST(g.mu + g.sd * CASE WHEN j.n > 1 AND j.sd > 1e-12
-                                                 THEN (s.total - j.mu) / j.sd ELSE 0 END,
-                              %(low)s), %(high)s)) AS norm
-    FROM s JOIN j ON j.judge_id = s.judge_id CROSS JOIN g
-    GROUP BY s.entry_id
-),
-r AS (
-    SELECT re.entry_id, e.raw, e.norm, COALESCE(e.n, 0) AS n, e.spread,
-           CASE WHEN e.raw IS NULL THEN NULL
-                ELSE RANK() OVER (ORDER BY ROUND(e.raw::numeric, 9) DESC NULLS LAST) END AS raw_rank,
-           CASE WHEN e.norm IS NULL THEN NULL
-                ELSE RANK() OVER (ORDER BY ROUND(e.norm::numeric, 9) DESC NULLS LAST) END AS norm_rank,
-           COUNT(*) OVER () AS total_rows
-    FROM {round_entry} re LEFT JOIN e ON e.entry_id = re.entry_id
-    WHERE re.round_id = %(round)s
-)
-SELECT entry_id, raw, norm, n, spread, raw_rank, norm_rank, total_rows FROM r
-WHERE (COALESCE({key}, 2147483647), entry_id) > (%(rank)s, %(entry)s)
-ORDER BY COALESCE({key}, 2147483647), entry_id
-LIMIT %(limit)s
-"""
-NO_RANK = 2147483647
+NO_RANK = results_table.NO_RANK
 
 
-def _results_sql(round_: Round, *, order: str, after: tuple[int, int] | None, limit: int | None):
-    scale = round_scale(Criterion.objects.filter(round_id=round_.pk))
-    sql = RESULTS_SQL.format(
-        score=Score._meta.db_table,
-        assignment=Assignment._meta.db_table,
-        round_entry=RoundEntry._meta.db_table,
-        key="raw_rank" if order == "raw" else "norm_rank",
+def _result(row: RoundResult) -> ranking.EntryResult:
+    return ranking.EntryResult(
+        entry_id=row.entry_id,
+        raw_mean=row.raw_mean,
+        normalised_mean=row.normalised_mean,
+        raw_rank=row.raw_rank,
+        normalised_rank=row.normalised_rank,
+        scores=row.scores,
+        spread=row.spread,
+        disagreement=row.disagreement,
     )
-    rank_after, entry_after = after if after else (-1, -1)
-    params = {
-        "round": round_.pk,
-        "low": scale[0],
-        "high": scale[1],
-        "rank": rank_after,
-        "entry": entry_after,
-        "limit": limit if limit is not None else NO_RANK,
-    }
-    threshold = float(round_.disagreement_threshold)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    total = rows[0][7] if rows else RoundEntry.objects.filter(round=round_).count()
-    results = [
-        ranking.EntryResult(
-            entry_id=entry_id,
-            raw_mean=raw,
-            normalised_mean=norm,
-            raw_rank=raw_rank,
-            normalised_rank=norm_rank,
-            scores=n,
-            spread=spread,
-            disagreement=spread is not None and spread > threshold,
-        )
-        for entry_id, raw, norm, n, spread, raw_rank, norm_rank, _total in rows
-    ]
-    return results, total
 
 
-def _results_python(round_: Round, *, order: str) -> list[ranking.EntryResult]:
-    """The same results without PostgreSQL (the embedded SQLite default has no STDDEV_POP)."""
-    scores = [
-        ranking.ScoreFacts(entry_id=e, judge_id=j, total=t)
-        for e, j, t in Score.objects.filter(assignment__round=round_, state=ScoreState.SUBMITTED).values_list(
-            "assignment__entry_id", "assignment__judge_id", "total"
-        )
-    ]
-    results = ranking.rank(
-        scores,
-        entry_ids=RoundEntry.objects.filter(round=round_).values_list("entry_id", flat=True),
-        scale=round_scale(Criterion.objects.filter(round_id=round_.pk)),
-        threshold=float(round_.disagreement_threshold),
-    )
-    key = "raw_rank" if order == "raw" else "normalised_rank"
-    results.sort(key=lambda r: (getattr(r, key) if getattr(r, key) is not None else NO_RANK, r.entry_id))
-    return results
+def _fresh(round_: Round) -> None:
+    """Recompute the stored results if a score, the entries or the threshold changed since (one query if not)."""
+    versions = Round.objects.filter(pk=round_.pk).values_list("results_changes", "results_computed_for").first()
+    if versions and versions[0] != versions[1]:
+        results_table.refresh_results(round=round_)
+
+
+def _order_field(order: str) -> str:
+    return "raw_order" if order == "raw" else "normalised_order"
 
 
 def ranking_of(*, round: Round, order: str = "normalised") -> list[ranking.EntryResult]:
     """Every entry of the round with its result, best first (by normalised score, or raw with order="raw")."""
-    if connection.vendor == "postgresql":
-        return _results_sql(round, order=order, after=None, limit=None)[0]
-    return _results_python(round, order=order)
+    _fresh(round)
+    rows = RoundResult.objects.filter(round=round).order_by(_order_field(order), "entry_id")
+    return [_result(row) for row in rows]
 
 
 def results_page(
     *, round: Round, order: str = "normalised", after: str | None = None, limit: int = PAGE
 ) -> Page:
     """The results table: each item a ResultRow (entry with theme and category, and its EntryResult), best
-    first by `order` ("normalised" or "raw"); entries without scores come last. Three queries.
+    first by `order` ("normalised" or "raw"); entries without scores come last. Three queries when nothing
+    changed since the last read; after a change the table is recomputed first.
 
     `after` is the cursor "rank:entry_id" from the previous page's `next_after`.
     """
     limit = _limit(limit)
-    cursor = None
+    _fresh(round)
+    field = _order_field(order)
+    rows = (
+        RoundResult.objects.filter(round=round)
+        .select_related("entry__theme", "entry__category")
+        .defer("entry__statement", "entry__essay_text", "entry__description", "entry__ai_use_details")
+        .order_by(field, "entry_id")
+    )
+    total = RoundResult.objects.filter(round=round).count()
     if after:
         try:
             rank_text, entry_text = str(after).split(":", 1)
-            cursor = (int(rank_text), int(entry_text))
+            rank_after, entry_after = int(rank_text), int(entry_text)
         except ValueError:
-            cursor = None
-    if connection.vendor == "postgresql":
-        results, total = _results_sql(round, order=order, after=cursor, limit=limit + 1)
-    else:
-        everything = _results_python(round, order=order)
-        key = "raw_rank" if order == "raw" else "normalised_rank"
-        total = len(everything)
-
-        def position(r):
-            return (getattr(r, key) if getattr(r, key) is not None else NO_RANK, r.entry_id)
-
-        results = [r for r in everything if cursor is None or position(r) > cursor][: limit + 1]
-    more = len(results) > limit
-    results = results[:limit]
-    entries = Entry.objects.select_related("theme", "category").defer("statement", "essay_text", "description")
-    by_id = entries.in_bulk([r.entry_id for r in results])
-    items = [ResultRow(by_id[r.entry_id], r) for r in results if r.entry_id in by_id]
-    next_after = None
-    if more and results:
-        last = results[-1]
-        rank_value = last.raw_rank if order == "raw" else last.normalised_rank
-        next_after = f"{rank_value if rank_value is not None else NO_RANK}:{last.entry_id}"
+            pass  # a mangled cursor shows the first page
+        else:
+            rows = rows.filter(
+                Q(**{f"{field}__gt": rank_after}) | Q(**{field: rank_after, "entry_id__gt": entry_after})
+            )
+    found = list(rows[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    items = [ResultRow(row.entry, _result(row)) for row in found]
+    next_after = f"{getattr(found[-1], field)}:{found[-1].entry_id}" if more and found else None
     return Page(items=items, next_after=next_after, total=total)
 
 

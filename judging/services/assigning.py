@@ -10,9 +10,10 @@ from submissions.models import Entry
 
 from .. import assignment as planner
 from .. import audit
-from ..enums import AssignmentMethod, AuditAction, ConflictKind, RoundState
+from ..enums import AssignmentMethod, AuditAction, ConflictKind, RoundState, ScoreState
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, PanelMember, Round, RoundEntry, Score
 from .common import JudgingRefused, locked_round, require_state
+from .results import results_changed
 
 ASSIGNMENT_FIELDS = ("round", "entry", "judge", "method", "assigned_at")
 SCORE_FIELDS = ("values", "total", "comment", "feedback", "state", "version", "submitted_at")
@@ -116,6 +117,8 @@ def _delete_assignment(assignment: Assignment, *, action_by: User | None, now: d
     before = audit.snapshot(assignment, ASSIGNMENT_FIELDS)
     if score is not None:
         before["score"] = audit.snapshot(score, SCORE_FIELDS)
+        if score.state == ScoreState.SUBMITTED:
+            results_changed(assignment.round_id)
     audit.record(
         action=AuditAction.UNASSIGNED,
         obj=assignment,
@@ -186,7 +189,7 @@ def unassign(*, assignment: Assignment, by: User, now: datetime) -> None:
     """Take an entry from a judge. A submitted score stays: it is part of the result."""
     assignment = Assignment.objects.select_for_update(of=("self",)).select_related("round").get(pk=assignment.pk)
     require_state(assignment.round, RoundState.DRAFT, RoundState.OPEN)
-    if Score.objects.filter(assignment=assignment, state="submitted").exists():
+    if Score.objects.filter(assignment=assignment, state=ScoreState.SUBMITTED).exists():
         raise JudgingRefused(_("This judge has submitted a score for the entry, so it stays theirs."))
     _delete_assignment(assignment, action_by=by, now=now, why="unassigned")
 

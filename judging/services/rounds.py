@@ -16,6 +16,7 @@ from .. import audit
 from ..enums import AuditAction, RoundState, ScreeningOutcome
 from ..models import Criterion, PanelMember, Round, RoundEntry
 from .common import JudgingRefused, locked_round, require_state
+from .results import results_changed
 
 LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 ROUND_FIELDS = (
@@ -92,6 +93,7 @@ def update_round(*, round: Round, data: dict, by: User, now: datetime) -> Round:
             setattr(round_, field, data[field])
     _check_times(round_)
     round_.save()
+    results_changed(round_.pk)
     _record(round_, AuditAction.ROUND_CHANGED, before, by, now)
     return round_
 
@@ -119,6 +121,7 @@ def save_criterion(
     if criterion.weight is None or criterion.weight <= 0:
         raise JudgingRefused(_("The weight must be above zero."))
     criterion.save()
+    results_changed(round_.pk)
     audit.record(
         action=AuditAction.CRITERION_SAVED,
         obj=criterion,
@@ -141,6 +144,7 @@ def delete_criterion(*, criterion: Criterion, by: User, now: datetime) -> None:
         before=before, after=None, at=now,
     )
     criterion.delete()
+    results_changed(round_.pk)
 
 
 def _previous_round(round_: Round) -> Round | None:
@@ -168,6 +172,7 @@ def add_eligible_entries(*, round: Round, by: User, now: datetime) -> int:
     ids = list(missing)
     RoundEntry.objects.bulk_create([RoundEntry(round=round_, entry_id=pk, added_at=now) for pk in ids])
     if ids:
+        results_changed(round_.pk)
         audit.record(
             action=AuditAction.ENTRIES_ADDED, obj=round_, actor=by, contest=round_.contest_id,
             before=None, after={"entries": ids}, at=now,
@@ -284,6 +289,7 @@ def advance_entries(
         ]
     )
     if created:
+        results_changed(target.pk)
         audit.record(
             action=AuditAction.ENTRIES_ADVANCED, obj=target, actor=by, contest=target.contest_id, before=None,
             after={"from_round": source.pk, "entries": [re.entry_id for re in created], "top": top}, at=now,

@@ -9,8 +9,9 @@ from accounts.models import User
 
 from .. import audit, ranking
 from ..enums import AuditAction, RoundState, ScoreState
-from ..models import Assignment, Criterion, PanelMember, Score
+from ..models import Assignment, Criterion, PanelMember, Round, Score
 from .common import JudgingRefused, StaleScore
+from .results import results_changed
 
 SCORE_FIELDS = ("values", "total", "comment", "feedback", "state", "version", "submitted_at")
 MAX_TEXT = 10_000
@@ -76,6 +77,15 @@ def _save(
 ) -> Score:
     assignment = _locked_assignment(assignment, by, now)
     score = Score.objects.filter(assignment=assignment).first()
+    if submit or (score is not None and score.state == ScoreState.SUBMITTED):
+        # Takes the round's row lock, then looks again: a close that committed meanwhile wins.
+        results_changed(assignment.round_id)
+        round_ = Round.objects.get(pk=assignment.round_id)
+        if round_.state != RoundState.OPEN:
+            raise JudgingRefused(
+                _("The round “%(round)s” is closed to scores. Your text was not saved; copy it if you need it, "
+                  "and ask the organizers.") % {"round": round_.name}
+            )
     current_version = score.version if score else 0
     if expected_version != current_version:
         raise StaleScore(score)
