@@ -5,6 +5,8 @@ right to left and Chinese is drawn with a CJK font; the fonts are Debian's
 Noto (fonts-noto-core, fonts-noto-cjk), found through fontconfig.
 """
 
+import logging
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,6 +17,10 @@ from contest.models import Contest
 from submissions.models import Entry
 
 from .models import Award
+
+# WeasyPrint logs every layout step at INFO; a certificate is not news.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def render_certificate(*, contest: Contest, entrant: User, entry: Entry, awards: list[Award],

@@ -1,0 +1,85 @@
+"""Exports and statistics are the organizers' of that contest alone; archiving freezes the results; retention
+deletes non-winning originals after the set days and tells their entrants."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import storages
+from django.urls import reverse
+from django.utils import timezone
+
+from results import services
+from results.enums import NotificationKind
+from results.models import Notification
+from submissions.models import MediaAsset
+from tests.results.helpers import add_rendition, award_and_verify, judged_contest
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_an_organizer_of_another_contest_gets_404_for_every_export_of_this_one(client):
+    ours = judged_contest(steps=["normalised_mean"])
+    theirs = judged_contest(steps=["normalised_mean"])
+    client.force_login(theirs.organizer)
+    for name in ("export_entries", "export_scores", "export_awards", "statistics", "manage"):
+        assert client.get(reverse(f"results:{name}", args=[ours.contest.slug])).status_code == 404, name
+        assert client.get(reverse(f"results:{name}", args=[theirs.contest.slug])).status_code == 200, name
+    # Changing the filters does not reach another contest's entries either.
+    response = client.get(reverse("results:export_entries", args=[theirs.contest.slug]),
+                          {"theme": ours.contest.themes.first().pk})
+    assert rows(response)[1:] == []
+
+
+def test_the_entries_export_is_filtered_and_the_scores_export_has_every_score_of_every_round(client):
+    made = judged_contest(steps=["normalised_mean"])
+    made.entries[1].entrant.country = "KE"
+    made.entries[1].entrant.save()
+    client.force_login(made.organizer)
+    entries = rows(client.get(reverse("results:export_entries", args=[made.contest.slug]), {"country": "ke"}))
+    assert [row[0] for row in entries[1:]] == [made.entries[1].reference]
+    scores = rows(client.get(reverse("results:export_scores", args=[made.contest.slug])))
+    assert len(scores) == 1 + 4 * 3 and scores[1][0] == "Jury round"
+
+
+def test_the_statistics_page_counts_entries_and_entrants_in_tables_with_bars(client):
+    made = judged_contest(steps=["normalised_mean"])
+    client.force_login(made.organizer)
+    html = client.get(reverse("results:statistics", args=[made.contest.slug])).content.decode()
+    assert "Entries by theme" in html and "Entrants by age band" in html and "<meter" in html
+    assert "21–23" in html or "24–26" in html  # the factory's entrants are 22
+
+
+def test_an_archived_contest_refuses_changes_and_retention_deletes_only_non_winning_originals():
+    made = judged_contest(steps=["normalised_mean"])
+    add_rendition(made.entries[0])
+    loser = add_rendition(made.entries[2]).asset
+    award_and_verify(made)
+    now = timezone.now()
+    services.change_settings(contest=made.contest, shortlist_size=1, include_feedback=False, retention_days=30,
+                             by=made.organizer, now=now)
+    at = now + timedelta(minutes=1)
+    services.schedule_announcement(contest=made.contest, at=at, by=made.organizer, now=now)
+    services.announce(contest_id=made.contest.pk, now=at)
+
+    assert services.delete_non_winning_originals(contest=made.contest, now=at + timedelta(days=29)) == 0
+    name = loser.file.name
+    assert services.delete_non_winning_originals(contest=made.contest, now=at + timedelta(days=31)) == 1
+    assert not storages["private"].exists(name)
+    assert MediaAsset.objects.get(entry=made.entries[0]).file, "the winner's original stays"
+    assert Notification.objects.filter(kind=NotificationKind.RETENTION,
+                                       recipient=made.entries[2].entrant).count() == 1
+    assert services.delete_non_winning_originals(contest=made.contest, now=at + timedelta(days=40)) == 0
+
+    services.archive_contest(contest=made.contest, by=made.organizer, now=at)
+    with pytest.raises(services.ResultsRefused, match="archived"):
+        services.change_settings(contest=made.contest, shortlist_size=1, include_feedback=False,
+                                 retention_days=None, by=made.organizer, now=at)
+    with pytest.raises(services.ResultsRefused):
+        services.give_award(contest=made.contest, entry=made.entries[1], kind="honourable", by=made.organizer,
+                            now=at)
