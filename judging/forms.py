@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -145,12 +146,46 @@ class RoundForm(forms.ModelForm):
         return data
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def _field_code(code: str) -> str:
+    return code.replace("-", "_")
+
+
 class CriterionForm(forms.ModelForm):
+    """A criterion with its name and guidance in each language (English is required, the others fall back to it)."""
+
     class Meta:
         model = Criterion
-        fields = ["name", "guidance", "weight", "scale_min", "scale_max"]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"name": {"required": _("Give the criterion a name, such as “Message”.")}}
+        fields = [
+            "name_en",
+            "guidance_en",
+            "weight",
+            "scale_min",
+            "scale_max",
+            *(
+                f"{field}_{_field_code(code)}"
+                for code in LANGUAGE_CODES
+                if code != "en"
+                for field in ("name", "guidance")
+            ),
+        ]
+        widgets = {f"guidance_{_field_code(code)}": forms.Textarea(attrs={"rows": 2}) for code in LANGUAGE_CODES}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for code in LANGUAGE_CODES:
+            language = get_language_info(code)["name_translated"]
+            name, guidance = self.fields[f"name_{_field_code(code)}"], self.fields[f"guidance_{_field_code(code)}"]
+            name.label = _("Name in %(language)s") % {"language": language}
+            guidance.label = _("Guidance in %(language)s") % {"language": language}
+            guidance.help_text = _("What judges should look for.") if code == "en" else ""
+            name.required = code == "en"
+        self.fields["name_en"].error_messages["required"] = _("Give the criterion a name, such as “Message”.")
+        self.fields["name_en"].help_text = _(
+            "Judges reading another language see the English name when theirs is empty."
+        )
 
     def clean(self):
         data = super().clean()

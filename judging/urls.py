@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import judge, organizer
+from .views import judge, jury, organizer
 
 app_name = "judging"
 
@@ -29,8 +29,8 @@ urlpatterns = [
         organizer.criterion_delete,
         name="criterion_delete",
     ),
-    path("judging/manage/rounds/<int:round_id>/panel/", organizer.panel, name="panel"),
-    path("judging/manage/rounds/<int:round_id>/progress/", organizer.progress, name="progress"),
-    path("judging/manage/rounds/<int:round_id>/entries/<int:entry_id>/", organizer.entry_detail, name="entry"),
-    path("judging/manage/rounds/<int:round_id>/results/", organizer.results, name="results"),
+    path("judging/manage/rounds/<int:round_id>/panel/", jury.panel, name="panel"),
+    path("judging/manage/rounds/<int:round_id>/progress/", jury.progress, name="progress"),
+    path("judging/manage/rounds/<int:round_id>/entries/<int:entry_id>/", jury.entry_detail, name="entry"),
+    path("judging/manage/rounds/<int:round_id>/results/", jury.results, name="results"),
 ]

@@ -197,3 +197,39 @@ def test_the_workspace_speaks_arabic_right_to_left(client):
     answer = client.get(f"/ar/judging/assignments/{Assignment.objects.get(round=j.round).pk}/")
     assert answer.status_code == 200
     assert '<html lang="ar" dir="rtl"' in text(answer)
+
+
+def _queries(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["queue", "score", "results", "progress", "screening"])
+def test_list_pages_run_as_many_queries_for_thirty_entries_as_for_three(client, page):
+    counts = []
+    for size in (3, 30):
+        j = photo_jury(entries=size, judges=2, k=2)
+        for assignment in Assignment.objects.filter(round=j.round, judge=j.judges[0])[:2]:
+            services.submit_score(
+                assignment=assignment,
+                values={str(c.pk): 6 for c in j.criteria},
+                expected_version=0,
+                by=j.judges[0],
+                now=timezone.now(),
+            )
+        judge_view = page in ("queue", "score")
+        client.force_login(j.judges[0] if judge_view else j.organizer)
+        path = {
+            "queue": f"/en/judging/rounds/{j.round.pk}/",
+            "score": url(Assignment.objects.filter(round=j.round, judge=j.judges[0]).last()),
+            "results": f"/en/judging/manage/rounds/{j.round.pk}/results/",
+            "progress": f"/en/judging/manage/rounds/{j.round.pk}/progress/",
+            "screening": f"/en/judging/manage/{j.contest.slug}/screening/",
+        }[page]
+        counts.append(_queries(client, path))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 3 entries, {counts[1]} for 30"
+    assert counts[1] <= 25

@@ -92,8 +92,10 @@ def test_an_organizer_creates_a_round_with_criteria_opens_closes_and_reopens_it(
         f"/en/judging/manage/rounds/{final.pk}/",
         {
             "form": "criterion",
-            "criterion-name": "Impact",
-            "criterion-guidance": "Does it move you?",
+            "criterion-name_en": "Impact",
+            "criterion-guidance_en": "Does it move you?",
+            "criterion-name_fr": "Impact",
+            "criterion-guidance_fr": "Est-ce que l'œuvre vous touche ?",
             "criterion-weight": "3",
             "criterion-scale_min": 1,
             "criterion-scale_max": 5,
@@ -102,6 +104,7 @@ def test_an_organizer_creates_a_round_with_criteria_opens_closes_and_reopens_it(
     assert answer.status_code == 302
     page = text(client.get(f"/en/judging/manage/rounds/{final.pk}/"))
     assert "Impact" in page and "Does it move you?" in page and "1–5" in page
+    assert "Est-ce que l'œuvre vous touche ?" in text(client.get(f"/fr/judging/manage/rounds/{final.pk}/"))
 
     round_ = j.round
     client.post(f"/en/judging/manage/rounds/{round_.pk}/state/open/")
