@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from . import ffmpeg
 from .base import Facts, MediaRejected, Output
-from .video import AUDIO_CODECS, _no_metadata, _timeout, check_duration, formats_in_words
+from .video import AUDIO_CODECS, check_duration, formats_in_words
 
 CONTAINERS = {"mp3", "m4a", "mp4", "mov", "wav", "ogg", "flac", "aac", "webm", "mkv"}
 # A category's file name endings that mean the same container as the one probing names.
@@ -61,8 +61,9 @@ def render_audio(path: Path, out_dir: Path, facts: Facts) -> Output:
         args += ["-c:a", "aac", "-b:a", BIT_RATE]
         if ((facts.extra or {}).get("channels") or 0) > 2:
             args += ["-ac", "2"]
-    args += [*_no_metadata(), "-movflags", "+faststart", "-f", "ipod", "-y", str(target)]
-    ffmpeg.run("ffmpeg", args, timeout=_timeout(facts, per_second=0.5))
+    args += [*ffmpeg.without_metadata(), *ffmpeg.at_most(facts), "-movflags", "+faststart", "-f", "ipod", "-y",
+             str(target)]
+    ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=0.5))
     return Output(spec="audio.m4a", path=target, content_type="audio/mp4", duration_seconds=facts.duration_seconds)
 
 
@@ -74,8 +75,8 @@ def render_waveform(path: Path, out_dir: Path, facts: Facts) -> Output:
     # A square-root scale keeps a quiet voice visible next to loud music.
     drawing += ":scale=sqrt[wave]"
     args = [*ffmpeg.input_args(path), "-filter_complex", drawing, "-map", "[wave]", "-frames:v", "1",
-            "-c:v", "png", *_no_metadata(), "-f", "image2", "-update", "1", "-y", str(target)]
-    ffmpeg.run("ffmpeg", args, timeout=_timeout(facts, per_second=0.5))
+            "-c:v", "png", *ffmpeg.without_metadata(), "-f", "image2", "-update", "1", "-y", str(target)]
+    ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=0.5))
     if not target.exists() or target.stat().st_size == 0:
         raise ffmpeg.unreadable()
     return Output(spec="waveform.png", path=target, content_type="image/png", width=width, height=height,

@@ -52,6 +52,8 @@ MACHINE_TROUBLE = ("No space left on device", "Cannot allocate memory", "Resourc
 # A container may disagree with its streams by rounding and encoder padding; more than this is a lie.
 DURATION_SLACK_SECONDS = 2.0
 DURATION_SLACK_RATIO = 0.05
+# Over a category's limit by less than this is forgiven: editors pad the last frame or audio packet.
+DURATION_GRACE_SECONDS = 1
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -150,6 +152,25 @@ def unreadable() -> MediaRejected:
           "or in a format we do not take. Export it again from the program you made it with (MP4 works best) "
           "and upload the new file."),
     )
+
+
+# --- What every step writes ---------------------------------------------------
+def without_metadata() -> list[str]:
+    """Drop every tag, chapter and stream tag, and ffmpeg's own version strings."""
+    return ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+            "-flags:a", "+bitexact"]
+
+
+def at_most(facts: Facts) -> list[str]:
+    """Never more than the checked duration: a header that fooled the probe cannot make a 10-hour rendition."""
+    if not facts.duration_seconds:
+        return []
+    return ["-t", f"{facts.duration_seconds + DURATION_GRACE_SECONDS + 1:.3f}"]
+
+
+def time_allowed(facts: Facts, *, per_second: float, at_least: float = 120) -> float:
+    """Generous wall-clock time for a job: the machine may be shared, but never without end."""
+    return max(at_least, at_least + per_second * math.ceil(facts.duration_seconds or 0))
 
 
 # --- Probing -----------------------------------------------------------------
@@ -335,4 +356,7 @@ def duration_in_words(seconds: float) -> str:
     return in_words(whole)
 
 
-__all__ = ["MEMORY_LIMIT_BYTES", "binary", "duration_in_words", "input_args", "probe_media", "run", "unreadable"]
+__all__ = [
+    "MEMORY_LIMIT_BYTES", "at_most", "binary", "duration_in_words", "input_args", "probe_media", "run", "time_allowed",
+    "unreadable", "without_metadata",
+]

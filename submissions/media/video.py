@@ -6,7 +6,6 @@ or subtitle tracks (a phone's GPS track, a drone's telemetry) and, when the
 picture is copied as it is, no SEI messages inside the H.264 stream.
 """
 
-import math
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ CONTAINERS = {"mp4", "mov", "webm", "mkv"}
 SAME_CONTAINER = {"m4v": "mp4", "mkv": "mkv", "qt": "mov"}
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 4096, 2304  # 4K and a little more; 8K costs minutes per second here
 MAX_CHECKED_FRAME_RATE = 120
-DURATION_GRACE_SECONDS = 1  # editors pad the last frame or audio packet
+DURATION_GRACE_SECONDS = ffmpeg.DURATION_GRACE_SECONDS
 
 # Benchmark B3 (1080p → 720p on two cores): "veryfast" with the cheapest motion search costs a quarter less
 # CPU than "veryfast" alone for files ~25% larger at the same SSIM; "superfast" drops mbtree and, on noisy
@@ -178,8 +177,9 @@ def render_video(path: Path, out_dir: Path, facts: Facts, *, how: str | None = N
         args += ["-c:a", "aac", "-b:a", AUDIO_BIT_RATE]
         if ((facts.extra or {}).get("channels") or 0) > 2:
             args += ["-ac", "2"]  # surround sound to stereo: browsers and laptops play two channels
-    args += _no_metadata() + ["-movflags", "+faststart", "-f", "mp4", "-y", str(target)]
-    ffmpeg.run("ffmpeg", args, timeout=_timeout(facts, per_second=4.0))
+    args += [*ffmpeg.without_metadata(), *ffmpeg.at_most(facts), "-movflags", "+faststart", "-f", "mp4", "-y",
+             str(target)]
+    ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=4.0))
     return Output(spec="video.mp4", path=target, content_type="video/mp4", width=width, height=height,
                   duration_seconds=facts.duration_seconds)
 
@@ -192,22 +192,11 @@ def render_poster(path: Path, out_dir: Path, facts: Facts) -> Output:
     # -ss before -i seeks in the container to the keyframe before `at` and decodes only from there.
     args = ["-ss", f"{at:.3f}", *ffmpeg.input_args(path), "-map", "0:v:0", "-frames:v", "1",
             "-vf", f"scale={width}:{height},format=yuvj420p", "-c:v", "mjpeg", "-q:v", "3",
-            *_no_metadata(), "-f", "image2", "-update", "1", "-y", str(target)]
-    ffmpeg.run("ffmpeg", args, timeout=_timeout(facts, per_second=0.0, at_least=60))
+            *ffmpeg.without_metadata(), "-f", "image2", "-update", "1", "-y", str(target)]
+    ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=0.0, at_least=60))
     if not target.exists() or target.stat().st_size == 0:
         raise ffmpeg.unreadable()
     return Output(spec="poster.jpg", path=target, content_type="image/jpeg", width=width, height=height)
-
-
-def _no_metadata() -> list[str]:
-    """Drop every tag, chapter and stream tag, and ffmpeg's own version strings."""
-    return ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
-            "-flags:a", "+bitexact"]
-
-
-def _timeout(facts: Facts, *, per_second: float, at_least: float = 120) -> float:
-    """Generous wall-clock time for a job: the machine may be shared, but never without end."""
-    return max(at_least, at_least + per_second * math.ceil(facts.duration_seconds or 0))
 
 
 __all__ = [

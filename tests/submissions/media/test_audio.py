@@ -126,3 +126,15 @@ def test_the_waveform_shows_the_recording_swell_and_fade(tmp_path):
     assert heights[0] < max(heights) / 3  # the quiet start is short
     assert heights[6] < max(heights) / 3  # and so is the quiet middle (t = 2 s)
     assert (waveform.spec, waveform.content_type) == ("waveform.png", "image/png")
+
+
+def test_an_audio_rendition_is_never_longer_than_the_checked_duration(tmp_path):
+    original = sound(tmp_path / "song.mp3", seconds=12, codec="libmp3lame")
+    facts = probe_media(original)
+    facts.duration_seconds = 4.0  # as if a header had fooled the probe
+    out = tmp_path / "out"
+    out.mkdir()
+
+    rendition = audio.render_audio(original, out, facts)
+
+    assert float(streams(rendition.path)["format"]["duration"]) < 7

@@ -180,3 +180,15 @@ def test_what_phones_and_browsers_record_becomes_h264(tmp_path, name, codec, aud
     assert facts.duration_seconds == pytest.approx(1.0, abs=0.1)
     codecs = [s["codec_name"] for s in described(rendition.path)["streams"]]
     assert codecs == ["h264", "aac"]
+
+
+def test_a_rendition_is_never_longer_than_the_checked_duration(tmp_path):
+    original = clip(tmp_path / "film.mp4", size="320x240", rate=10, seconds=12)
+    facts = probe_media(original)
+    facts.duration_seconds = 4.0  # as if a header had fooled the probe
+    out = tmp_path / "out"
+    out.mkdir()
+
+    for how in ("remux", "transcode"):
+        rendition = video.render_video(original, out, facts, how=how)
+        assert float(described(rendition.path)["format"]["duration"]) < 7
