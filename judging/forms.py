@@ -116,28 +116,29 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = [
-            "name",
+            "name_en",
             "blind",
             "judges_per_entry",
             "avoid_same_country",
             "disagreement_threshold",
             "opens_at",
             "closes_at",
+            *(f"name_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES if code != "en"),
         ]
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput()}
-        error_messages = {
-            "name": {"required": _("Give the round a name, such as “Jury round”.")},
-            "judges_per_entry": {"required": _("Say how many judges score each entry.")},
-        }
+        error_messages = {"judges_per_entry": {"required": _("Say how many judges score each entry.")}}
 
     def __init__(self, *args, contest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.contest = contest
-        zone = contest.zone
+        for code, _name in settings.LANGUAGES:
+            field = self.fields[f"name_{code.replace('-', '_')}"]
+            field.label = _("Name in %(language)s") % {"language": get_language_info(code)["name_translated"]}
+            field.required = code == "en"
+        self.fields["name_en"].error_messages["required"] = _("Give the round a name, such as “Jury round”.")
         for name in ("opens_at", "closes_at"):
             self.fields[name].help_text = _("In the contest's time zone (%(zone)s).") % {"zone": contest.time_zone}
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-            self.fields[name].widget.attrs["data-zone"] = str(zone)
 
     def clean(self):
         data = super().clean()

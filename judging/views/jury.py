@@ -12,6 +12,7 @@ from accounts.models import User
 from contest.enums import Role
 from submissions.models import Entry
 
+from .. import progress as progress_of_entries
 from .. import selectors, services
 from ..enums import RoundState
 from ..forms import (
@@ -189,6 +190,7 @@ def progress(request: HttpRequest, round_id: int) -> HttpResponse:
         "behind": [m for m in members if m.active and m.progress.total and m.progress.percent < 100],
         "entries": entries,
         "k": round_.judges_per_entry,
+        "coverage": progress_of_entries.coverage(round=round_),
     }
     return render(request, "judging/manage/progress.html", context)
 

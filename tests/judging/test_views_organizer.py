@@ -63,7 +63,7 @@ def test_an_organizer_creates_a_round_with_criteria_opens_closes_and_reopens_it(
     answer = client.post(
         f"/en/judging/manage/{j.contest.slug}/rounds/new/",
         {
-            "name": "Final round",
+            "name_en": "Final round",
             "blind": "on",
             "judges_per_entry": 2,
             "disagreement_threshold": "2.5",
@@ -76,7 +76,7 @@ def test_an_organizer_creates_a_round_with_criteria_opens_closes_and_reopens_it(
     answer = client.post(
         f"/en/judging/manage/{j.contest.slug}/rounds/new/",
         {
-            "name": "Final round",
+            "name_en": "Final round",
             "blind": "on",
             "judges_per_entry": 2,
             "disagreement_threshold": "2.5",
@@ -215,6 +215,9 @@ def test_progress_by_judge_with_a_chart_and_reminders_to_those_behind(client):
     assert "2 of 2 scored" in page and "0 of 2 scored" in page
     assert '<rect class="chart__bar" x="0" y="0" width="100.0"' in page
     assert "1 judge has not submitted everything yet." in page
+    band = r"<span>(\d+ scores? submitted(?: \(complete\))?)</span>\s*<span>(\d+ entr(?:y|ies))</span>"
+    bands = re.findall(band, page)
+    assert bands == [("0 scores submitted", "2 entries"), ("1 score submitted (complete)", "2 entries")]
     client.post(f"/en/judging/manage/rounds/{j.round.pk}/progress/")
     assert [m.to for m in mail.outbox] == [[behind.email]]
     assert "0" in mail.outbox[0].body and f"/fr/judging/rounds/{j.round.pk}/" in mail.outbox[0].body
