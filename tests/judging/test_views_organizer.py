@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from judging import services
 from judging.enums import IneligibleReason, RoundState, ScreeningOutcome
-from judging.models import Assignment, JudgeProfile, PanelMember, Round, RoundEntry, ScreeningDecision
+from judging.models import Assignment, AuditEvent, JudgeProfile, PanelMember, Round, RoundEntry, ScreeningDecision
 from submissions.enums import AIUse
 from submissions.models import MediaAsset
 from tests.factories import UserFactory
@@ -197,7 +197,7 @@ def test_manual_assignment_and_a_judge_dropping_out(client):
     assert all(Assignment.objects.filter(round=j.round, entry=e).exists() for e in j.entries)
 
 
-def test_progress_by_judge_with_a_chart_and_reminders_to_those_behind(client):
+def test_progress_by_judge_with_a_chart_and_reminders_to_those_behind(client, django_capture_on_commit_callbacks):
     j = jury(entries=4, judges=2, k=1)
     done, behind = j.judges
     behind.preferred_language = "fr"
@@ -218,8 +218,10 @@ def test_progress_by_judge_with_a_chart_and_reminders_to_those_behind(client):
     band = r"<span>(\d+ scores? submitted(?: \(complete\))?)</span>\s*<span>(\d+ entr(?:y|ies))</span>"
     bands = re.findall(band, page)
     assert bands == [("0 scores submitted", "2 entries"), ("1 score submitted (complete)", "2 entries")]
-    client.post(f"/en/judging/manage/rounds/{j.round.pk}/progress/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/judging/manage/rounds/{j.round.pk}/progress/")
     assert [m.to for m in mail.outbox] == [[behind.email]]
+    assert AuditEvent.objects.filter(action="round.reminded", after={"judges": [behind.pk]}).exists()
     assert "0" in mail.outbox[0].body and f"/fr/judging/rounds/{j.round.pk}/" in mail.outbox[0].body
 
 
