@@ -119,68 +119,72 @@ def exclusions(
 
 
 class _Flow:
-    """The working state: who has what, and how much more each judge may take in the current step."""
+    """The working state, by position (judge i, entry e) in plain lists: this loop runs millions of times.
 
-    def __init__(self, entries, judges, allowed, demand, fixed_load, spread_keys):
-        self.entries = entries
-        self.judges = judges
-        self.allowed = allowed  # entry id → tuple of judge ids it may go to (not already on it)
-        self.demand = demand  # entry id → judges still needed
-        self.fixed_load = fixed_load  # judge id → existing assignments
-        self.on_entry: dict[int, set[int]] = defaultdict(set)  # entry → new judges
-        self.on_judge: dict[int, set[int]] = defaultdict(set)  # judge → new entries
-        self.capacity: dict[int, int] = {}
-        self.theme_seen: dict[tuple[int, int], int] = Counter()
-        self.category_seen: dict[tuple[int, int], int] = Counter()
-        self.spread_keys = spread_keys  # entry id → (theme, category)
+    `capacity[i]` is how many new entries judge i may hold in the current step.
+    """
 
-    def load(self, judge_id: int) -> int:
-        return self.fixed_load[judge_id] + len(self.on_judge[judge_id])
+    def __init__(self, allowed, demand, fixed_load, themes, categories, theme_count, category_count):
+        self.allowed = allowed  # entry → tuple of judges it may go to (not already on it)
+        self.demand = demand  # entry → judges it still needs
+        self.load = list(fixed_load)  # judge → entries, existing and new
+        self.on_entry: list[set[int]] = [set() for _ in demand]  # entry → new judges
+        self.on_judge: list[set[int]] = [set() for _ in fixed_load]  # judge → new entries
+        self.capacity = [0] * len(fixed_load)
+        self.themes, self.categories = themes, categories  # entry → theme, category position
+        self.theme_seen = [[0] * theme_count for _ in fixed_load]
+        self.category_seen = [[0] * category_count for _ in fixed_load]
 
-    def free(self, judge_id: int) -> int:
-        return self.capacity[judge_id] - len(self.on_judge[judge_id])
+    def free(self, judge: int) -> int:
+        return self.capacity[judge] - len(self.on_judge[judge])
 
-    def _link(self, entry_id: int, judge_id: int) -> None:
-        self.on_entry[entry_id].add(judge_id)
-        self.on_judge[judge_id].add(entry_id)
-        theme, category = self.spread_keys[entry_id]
-        self.theme_seen[judge_id, theme] += 1
-        self.category_seen[judge_id, category] += 1
+    def _link(self, entry: int, judge: int) -> None:
+        self.on_entry[entry].add(judge)
+        self.on_judge[judge].add(entry)
+        self.load[judge] += 1
+        self.theme_seen[judge][self.themes[entry]] += 1
+        self.category_seen[judge][self.categories[entry]] += 1
 
-    def _unlink(self, entry_id: int, judge_id: int) -> None:
-        self.on_entry[entry_id].discard(judge_id)
-        self.on_judge[judge_id].discard(entry_id)
-        theme, category = self.spread_keys[entry_id]
-        self.theme_seen[judge_id, theme] -= 1
-        self.category_seen[judge_id, category] -= 1
+    def _unlink(self, entry: int, judge: int) -> None:
+        self.on_entry[entry].discard(judge)
+        self.on_judge[judge].discard(entry)
+        self.load[judge] -= 1
+        self.theme_seen[judge][self.themes[entry]] -= 1
+        self.category_seen[judge][self.categories[entry]] -= 1
 
     def greedy(self, order: list[int]) -> None:
-        for position, entry_id in enumerate(order):
-            need = self.demand[entry_id] - len(self.on_entry[entry_id])
+        load, capacity, on_judge = self.load, self.capacity, self.on_judge
+        theme_seen, category_seen = self.theme_seen, self.category_seen
+        count = len(load)
+        for position, entry in enumerate(order):
+            taken = self.on_entry[entry]
+            need = self.demand[entry] - len(taken)
             if need <= 0:
                 continue
-            theme, category = self.spread_keys[entry_id]
-            taken = self.on_entry[entry_id]
-            count = len(self.judges)
+            theme, category = self.themes[entry], self.categories[entry]
             candidates = [
                 (
-                    self.load(judge_id),
-                    self.theme_seen[judge_id, theme],
-                    self.category_seen[judge_id, category],
-                    (index - position) % count,  # rotate, so ties do not always favour the first judges
-                    judge_id,
+                    load[judge],
+                    theme_seen[judge][theme],
+                    category_seen[judge][category],
+                    (judge - position) % count,  # rotate, so ties do not always favour the first judges
+                    judge,
                 )
-                for index, judge_id in self.allowed[entry_id]
-                if judge_id not in taken and self.free(judge_id) > 0
+                for judge in self.allowed[entry]
+                if judge not in taken and capacity[judge] > len(on_judge[judge])
             ]
-            for *_key, judge_id in heapq.nsmallest(need, candidates):
-                self._link(entry_id, judge_id)
+            if need == 1:
+                chosen = [min(candidates)] if candidates else []
+            else:
+                chosen = heapq.nsmallest(need, candidates)
+            for *_key, judge in chosen:
+                self._link(entry, judge)
 
     def augment(self, order: list[int]) -> None:
         """Augmenting paths from every entry still short; an entry with none now will have none later."""
-        for entry_id in order:
-            while len(self.on_entry[entry_id]) < self.demand[entry_id]:
-                if not self._augment_from(entry_id):
+        for entry in order:
+            while len(self.on_entry[entry]) < self.demand[entry]:
+                if not self._augment_from(entry):
                     break
 
     def _augment_from(self, source: int) -> bool:
@@ -188,31 +192,36 @@ class _Flow:
         parent_of_entry: dict[int, int] = {source: -1}
         queue = deque([source])
         while queue:
-            entry_id = queue.popleft()
-            on_it = self.on_entry[entry_id]
-            for _index, judge_id in self.allowed[entry_id]:
-                if judge_id in parent_of_judge or judge_id in on_it:
+            entry = queue.popleft()
+            on_it = self.on_entry[entry]
+            for judge in self.allowed[entry]:
+                if judge in parent_of_judge or judge in on_it:
                     continue
-                parent_of_judge[judge_id] = entry_id
-                if self.free(judge_id) > 0:
-                    self._apply(judge_id, parent_of_judge, parent_of_entry)
+                parent_of_judge[judge] = entry
+                if self.free(judge) > 0:
+                    self._apply(judge, parent_of_judge, parent_of_entry)
                     return True
-                for other in self.on_judge[judge_id]:
+                for other in self.on_judge[judge]:
                     if other not in parent_of_entry:
-                        parent_of_entry[other] = judge_id
+                        parent_of_entry[other] = judge
                         queue.append(other)
         return False
 
-    def _apply(self, judge_id: int, parent_of_judge: dict[int, int], parent_of_entry: dict[int, int]) -> None:
+    def _apply(self, judge: int, parent_of_judge: dict[int, int], parent_of_entry: dict[int, int]) -> None:
         # Walk back: each entry takes the judge after it on the path and gives up the one it came through.
         while True:
-            entry_id = parent_of_judge[judge_id]
-            previous_judge = parent_of_entry[entry_id]
-            self._link(entry_id, judge_id)
+            entry = parent_of_judge[judge]
+            previous_judge = parent_of_entry[entry]
+            self._link(entry, judge)
             if previous_judge == -1:
                 return
-            self._unlink(entry_id, previous_judge)
-            judge_id = previous_judge
+            self._unlink(entry, previous_judge)
+            judge = previous_judge
+
+
+def _positions(values) -> list[int]:
+    index: dict = {}
+    return [index.setdefault(value, len(index)) for value in values]
 
 
 def assign(
@@ -234,70 +243,72 @@ def assign(
     entries = list(entries)
     judges = list(judges)
     judge_ids = [judge.id for judge in judges]
-    known_judges = set(judge_ids)
-    known_entries = {entry.id for entry in entries}
+    judge_position = {judge_id: i for i, judge_id in enumerate(judge_ids)}
+    entry_position = {entry.id: e for e, entry in enumerate(entries)}
     excluded = exclusions(entries, judges, conflicts, avoid_same_country=avoid_same_country)
-    fixed_on_entry: dict[int, set[int]] = defaultdict(set)
-    fixed_load: dict[int, int] = Counter()
+    fixed_on_entry: list[set[int]] = [set() for _ in entries]  # judge ids, known to us or not
+    fixed_load = [0] * len(judges)
     for entry_id, judge_id in existing:
-        if entry_id in known_entries and judge_id not in fixed_on_entry[entry_id]:
-            fixed_on_entry[entry_id].add(judge_id)
-            if judge_id in known_judges:
-                fixed_load[judge_id] += 1
+        e = entry_position.get(entry_id)
+        if e is not None and judge_id not in fixed_on_entry[e]:
+            fixed_on_entry[e].add(judge_id)
+            if judge_id in judge_position:
+                fixed_load[judge_position[judge_id]] += 1
 
-    allowed: dict[int, tuple[tuple[int, int], ...]] = {}
-    demand: dict[int, int] = {}
-    for entry in entries:
+    allowed: list[tuple[int, ...]] = []
+    demand: list[int] = []
+    everyone = tuple(range(len(judges)))
+    for e, entry in enumerate(entries):
         barred = excluded[entry.id]
-        fixed = fixed_on_entry[entry.id]
-        allowed[entry.id] = tuple(
-            (index, judge_id)
-            for index, judge_id in enumerate(judge_ids)
-            if judge_id not in barred and judge_id not in fixed
-        )
-        demand[entry.id] = max(0, k - len(fixed))
-    spread_keys = {entry.id: (entry.theme_id, entry.category_id) for entry in entries}
-    flow = _Flow(entries, judge_ids, allowed, demand, fixed_load, spread_keys)
+        fixed = fixed_on_entry[e]
+        if not barred and not fixed:
+            allowed.append(everyone)
+        else:
+            allowed.append(
+                tuple(i for i, judge_id in enumerate(judge_ids) if judge_id not in barred and judge_id not in fixed)
+            )
+        demand.append(max(0, k - len(fixed)))
+    themes = _positions(entry.theme_id for entry in entries)
+    categories = _positions(entry.category_id for entry in entries)
+    flow = _Flow(allowed, demand, fixed_load, themes, categories, max(themes, default=0) + 1,
+                 max(categories, default=0) + 1)
 
     # The most constrained entries (fewest spare judges) choose first.
     order = sorted(
-        (entry.id for entry in entries if demand[entry.id]),
-        key=lambda entry_id: (len(allowed[entry_id]) - demand[entry_id], entry_id),
+        (e for e in range(len(entries)) if demand[e]), key=lambda e: (len(allowed[e]) - demand[e], entries[e].id)
     )
     # Each entry can get at most as many judges as it is allowed, so only that much load is to share.
-    reachable = sum(min(demand[e], len(allowed[e])) for e in demand)
-    total = sum(fixed_load[judge_id] for judge_id in judge_ids) + reachable
+    reachable = sum(min(demand[e], len(allowed[e])) for e in range(len(entries)))
+    total = sum(fixed_load) + reachable
     over_share: list[int] = []
-    if judge_ids:
-        low, high = total // len(judge_ids), -(-total // len(judge_ids))
+    if judges:
+        low, high = total // len(judges), -(-total // len(judges))
         for share in (low, high):
-            for judge_id in judge_ids:
-                flow.capacity[judge_id] = max(0, share - fixed_load[judge_id])
+            flow.capacity = [max(0, share - fixed_load[i]) for i in range(len(judges))]
             flow.greedy(order)
             flow.augment(order)
         short = [e for e in order if len(flow.on_entry[e]) < min(demand[e], len(allowed[e]))]
         if short and not strict_balance:
-            for judge_id in judge_ids:
-                flow.capacity[judge_id] = len(entries)
+            flow.capacity = [len(entries)] * len(judges)
             flow.greedy(short)
-            over_share = short
+            over_share = [entries[e].id for e in short]
 
-    loads = {judge_id: flow.load(judge_id) for judge_id in judge_ids}
+    loads = {judge_id: flow.load[i] for i, judge_id in enumerate(judge_ids)}
     shortfalls = []
-    for entry in entries:
-        have = len(fixed_on_entry[entry.id]) + len(flow.on_entry[entry.id])
+    for e, entry in enumerate(entries):
+        have = len(fixed_on_entry[e]) + len(flow.on_entry[e])
         if have < k:
             shortfalls.append(
                 Shortfall(
                     entry_id=entry.id,
                     assigned=have,
                     needed=k,
-                    panel_size=len(judge_ids),
+                    panel_size=len(judges),
                     excluded=dict(Counter(excluded[entry.id].values())),
                 )
             )
     return Plan(
-        assignments=sorted((e, j) for e, judges_on in flow.on_entry.items() for j in judges_on),
+        assignments=sorted((entries[e].id, judge_ids[i]) for e in range(len(entries)) for i in flow.on_entry[e]),
         shortfalls=shortfalls,
         loads=loads,
         balanced=not loads or max(loads.values()) - min(loads.values()) <= 1,

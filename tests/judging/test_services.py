@@ -80,6 +80,18 @@ def test_auto_assignment_covers_each_entry_k_times_with_even_loads():
     assert sorted(loads(team.round).values()) == [5, 5, 5, 5]
 
 
+def test_many_assignments_arrive_by_copy_on_postgresql_all_the_same(monkeypatch):
+    from judging.services import assigning
+
+    monkeypatch.setattr(assigning, "COPY_FROM", 0)
+    team = jury(entries=6, judges=3, k=2)
+    rows = list(Assignment.objects.filter(round=team.round).values_list("method", "played_fraction", "assigned_at"))
+    assert len(rows) == 12
+    assert {(method, played) for method, played, _at in rows} == {("automatic", 0.0)}
+    assert all(at is not None for _m, _p, at in rows)
+    assert set(coverage(team.round).values()) == {2}
+
+
 def test_shortfalls_say_which_entries_cannot_be_covered_and_why():
     team = jury(entries=2, judges=2, k=2, assign=False)
     judge = team.judges[0]
