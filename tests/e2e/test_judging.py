@@ -185,3 +185,32 @@ def test_the_judging_pages_fit_a_phone_and_a_desktop(
         assert_accessible(page, f"judging-{name}-{language}-{width}px")
     screenshot(page, f"judging-last-{language}-{width}px")
     assert Round.objects.count() == 1
+
+
+def test_the_share_of_a_film_played_is_recorded_and_a_barely_seen_film_needs_confirming(
+    page, live_server, transactional_db
+):
+    j = jury(entries=1, judges=1, k=1)  # a video category
+    assignment = Assignment.objects.get(round=j.round)
+    with_video(assignment.entry, captions="1\n00:00:00,000 --> 00:00:01,000\nHello\n")
+    signed_in(page, live_server, j.judges[0])
+    page.goto(f"{live_server.url}/en/judging/assignments/{assignment.pk}/")
+    page.get_by_label("Message").fill("6")
+    page.get_by_label("Craft").fill("7")
+    page.get_by_role("button", name="Submit score").click()
+    warning = page.get_by_role("alert")
+    warning.wait_for()
+    assert "You have played 0\u00a0% of this work." in warning.inner_text()
+    assert page.get_by_label("Message").input_value() == "6"  # nothing typed is lost
+    assert not Score.objects.filter(assignment=assignment).exists()
+
+    page.evaluate("document.querySelector('video').play()")
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=15_000)
+    page.get_by_text("You have played 100\u00a0% of it.").or_(
+        page.get_by_text("You have played 100% of it.")
+    ).wait_for()
+    page.get_by_role("button", name="Submit score").click()
+    page.get_by_text("Your score is submitted.").wait_for()
+    assignment.refresh_from_db()
+    assert assignment.played_fraction > 0.9
+    assert Score.objects.get(assignment=assignment).state == ScoreState.SUBMITTED
