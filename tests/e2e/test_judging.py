@@ -214,3 +214,27 @@ def test_the_share_of_a_film_played_is_recorded_and_a_barely_seen_film_needs_con
     assignment.refresh_from_db()
     assert assignment.played_fraction > 0.9
     assert Score.objects.get(assignment=assignment).state == ScoreState.SUBMITTED
+
+
+def test_two_tabs_on_one_score_the_stale_save_keeps_its_text_on_screen(page, live_server, contest_in_judging):
+    j = contest_in_judging
+    assignment = Assignment.objects.filter(round=j.round).order_by("entry_id").first()
+    signed_in(page, live_server, j.judges[0])
+    other_tab = page.context.new_page()
+    for tab in (page, other_tab):
+        tab.goto(f"{live_server.url}/en/judging/assignments/{assignment.pk}/")
+    page.get_by_label("Comment for the organizers").fill("Written in the first tab")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Your draft is saved.").wait_for()
+
+    other_tab.get_by_label("Message").fill("9")
+    other_tab.get_by_label("Comment for the organizers").fill("A long thought from the second tab")
+    with other_tab.expect_response(lambda answer: answer.request.method == "POST") as posted:
+        other_tab.get_by_role("button", name="Save draft").click()
+    assert posted.value.status == 409
+    other_tab.get_by_text("This score was changed in another window since you opened it.").wait_for()
+    assert other_tab.get_by_label("Comment for the organizers").input_value() == "A long thought from the second tab"
+    assert other_tab.get_by_label("Message").input_value() == "9"
+    assert other_tab.get_by_role("alert").get_by_text("Written in the first tab").is_visible()
+    assert Score.objects.get(assignment=assignment).comment == "Written in the first tab"
+    assert_accessible(other_tab, "judging-6-stale-save")
