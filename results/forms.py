@@ -135,8 +135,8 @@ class VerificationForm(forms.Form):
 class ScheduleForm(forms.Form):
     at = forms.DateTimeField(
         label=_("Announce on"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": _("Give the date and time of the announcement."),
                         "invalid": _("Give the date and time as 2027-03-01 10:00.")},
     )
