@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from judging import services
 from judging.enums import ScoreState
-from judging.models import Assignment, Round, RoundEntry, Score
-from tests.conftest import assert_accessible, screenshot
+from judging.models import Assignment, RoundEntry, Score
+from tests.conftest import assert_accessible
 from tests.judging.factories import jury
 from tests.judging.works import with_audio, with_image, with_video
 
@@ -171,20 +171,34 @@ def test_the_judging_pages_fit_a_phone_and_a_desktop(
         page.goto(f"{live_server.url}/{language}/judging/assignments/{assignment.pk}/")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
         assert_accessible(page, f"judging-score-{kind}-{language}-{width}px")
-    page.context.clear_cookies()
-    signed_in(page, live_server, j.organizer)
     for name, path in (
-        ("screening", f"manage/{j.contest.slug}/screening/"),
-        ("round", f"manage/rounds/{j.round.pk}/"),
-        ("panel", f"manage/rounds/{j.round.pk}/panel/"),
-        ("progress", f"manage/rounds/{j.round.pk}/progress/"),
-        ("results", f"manage/rounds/{j.round.pk}/results/"),
+        ("home", ""),
+        ("queue", f"rounds/{j.round.pk}/"),
+        ("details", f"contests/{j.contest.slug}/details/"),
     ):
         page.goto(f"{live_server.url}/{language}/judging/{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways"
         assert_accessible(page, f"judging-{name}-{language}-{width}px")
-    screenshot(page, f"judging-last-{language}-{width}px")
-    assert Round.objects.count() == 1
+    page.context.clear_cookies()
+    invitation = services.invite_judge(
+        contest=j.contest, email="guest@voices.example", by=j.organizer, now=timezone.now(), round=j.round
+    )
+    page.goto(f"{live_server.url}/{language}/judging/invitation/{services.invitation_token(invitation)}/")
+    assert_accessible(page, f"judging-invitation-{language}-{width}px")
+    signed_in(page, live_server, j.organizer)
+    for name, path in (
+        ("contest", f"manage/{j.contest.slug}/"),
+        ("screening", f"manage/{j.contest.slug}/screening/"),
+        ("round-new", f"manage/{j.contest.slug}/rounds/new/"),
+        ("round", f"manage/rounds/{j.round.pk}/"),
+        ("panel", f"manage/rounds/{j.round.pk}/panel/"),
+        ("progress", f"manage/rounds/{j.round.pk}/progress/"),
+        ("results", f"manage/rounds/{j.round.pk}/results/"),
+        ("entry", f"manage/rounds/{j.round.pk}/entries/{j.entries[0].pk}/"),
+    ):
+        page.goto(f"{live_server.url}/{language}/judging/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways"
+        assert_accessible(page, f"judging-{name}-{language}-{width}px")
 
 
 def test_the_share_of_a_film_played_is_recorded_and_a_barely_seen_film_needs_confirming(
