@@ -196,3 +196,18 @@ def test_a_video_rendition_is_served_with_ranges_to_its_judge(client):
     assert answer.status_code == 206
     assert answer["Content-Range"].startswith("bytes 0-99/")
     assert len(b"".join(answer.streaming_content)) == 100
+
+
+def test_every_judging_post_needs_the_csrf_token():
+    from django.test import Client
+
+    j = jury(entries=1, judges=1, k=1)
+    assignment = Assignment.objects.get(round=j.round)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(j.judges[0])
+    assert strict.post(f"/en/judging/assignments/{assignment.pk}/played", {"fraction": "1"}).status_code == 403
+    assert post_score(strict, assignment, j).status_code == 403
+    assert strict.post(f"/en/judging/assignments/{assignment.pk}/knows").status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.played_fraction == 0
+    assert not Score.objects.filter(assignment=assignment).exists()
