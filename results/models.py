@@ -33,7 +33,8 @@ class ContestResults(models.Model):
     tie_break = models.JSONField(_("tie-break rule"), default=list)
     tie_break_criterion = models.ForeignKey(
         Criterion,
-        on_delete=models.PROTECT,
+        # A criterion may still be deleted while its round is prepared; the page then says the rule lacks it.
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -114,7 +115,8 @@ class TieDecision(models.Model):
 
 class Award(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="awards", verbose_name=_("contest"))
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="awards", verbose_name=_("entry"))
+    # An entrant who deletes their account takes their entries and awards with them; the audit log keeps the fact.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="awards", verbose_name=_("entry"))
     kind = models.CharField(_("award"), max_length=16, choices=AwardKind.choices)
     # Both empty: an award of the whole contest. One set: the award of that theme or category.
     theme = models.ForeignKey(
