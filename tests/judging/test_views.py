@@ -233,3 +233,14 @@ def test_list_pages_run_as_many_queries_for_thirty_entries_as_for_three(client, 
         counts.append(_queries(client, path))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries for 3 entries, {counts[1]} for 30"
     assert counts[1] <= 25
+
+
+def test_a_work_whose_file_is_not_ready_says_so_and_an_essay_shows_its_text(client):
+    j = photo_jury(entries=2, judges=1, k=1)
+    waiting, essay = Assignment.objects.filter(round=j.round).order_by("entry_id")
+    essay.entry.essay_text = "The fields were quiet.\n\nThen the children came back."
+    essay.entry.save()
+    client.force_login(j.judges[0])
+    assert "The file of this work is not ready to view yet." in text(client.get(url(waiting)))
+    page = text(client.get(url(essay)))
+    assert "<p>The fields were quiet.</p>" in page and "not ready to view" not in page
