@@ -197,10 +197,11 @@ def probe_media(path: Path) -> Facts:
 
     declared = _number(fmt.get("duration"))
     stream_durations = [d for s in (video, audio) if s for d in [_number(s.get("duration"))] if d]
-    end, start, cut_short = _last_packet_end(path, [s["index"] for s in (video, audio) if s], declared)
+    end, cut_short = _last_packet_end(path, [s["index"] for s in (video, audio) if s], declared)
     if cut_short or end is None:
         raise _truncated()
-    real = max(end - (start or 0.0), 0.0)
+    # From where playing starts: an edit list (a clip trimmed on a phone) or encoder priming may move it.
+    real = max(end - (_number(fmt.get("start_time")) or 0.0), 0.0)
     claimed = max([d for d in (declared, *stream_durations) if d] or [real])
     if real > claimed + DURATION_SLACK_SECONDS + DURATION_SLACK_RATIO * claimed:
         raise MediaRejected(
@@ -246,9 +247,8 @@ def probe_media(path: Path) -> Facts:
     return facts
 
 
-def _last_packet_end(path: Path, indexes: list[int], declared: float | None) -> tuple[float | None, float | None,
-                                                                                     bool]:
-    """(end of the last packet, start of the first, whether the file stops short) of the given streams.
+def _last_packet_end(path: Path, indexes: list[int], declared: float | None) -> tuple[float | None, bool]:
+    """(end of the last packet of the given streams, whether the file stops short).
 
     Seeking far past the end lands on the last keyframe (MP4, WebM, MP3, Ogg), so
     only its group of pictures is read, however long the file claims or really
@@ -257,28 +257,23 @@ def _last_packet_end(path: Path, indexes: list[int], declared: float | None) -> 
     """
     ends, cut_short = [], False
     for seek in ("99999999", f"{max((declared or 0) - 10, 0):.3f}"):
-        tail = _packets(path, f"{seek}%")
+        tail = run("ffprobe", ["-read_intervals", f"{seek}%", "-show_entries",
+                               "packet=stream_index,pts_time,dts_time,duration_time,flags", "-print_format", "csv=p=0",
+                               *input_args(path)], timeout=PROBE_TIMEOUT_SECONDS)
         cut_short = cut_short or "partial file" in tail.stderr
         ends = [when + length for index, when, length in _times(tail.stdout) if index in indexes]
         if ends:
             break
-    starts = [when for index, when, _length in _times(_packets(path, "%+#20").stdout) if index in indexes]
     # An index promising packets beyond the file's end shows up as a tail that reads nothing, or as
     # the MP4 reader's complaint about a partial file.
-    return (max(ends) if ends else None), (min(starts) if starts else None), cut_short or not ends
-
-
-def _packets(path: Path, interval: str) -> subprocess.CompletedProcess:
-    return run("ffprobe", ["-read_intervals", interval, "-show_entries",
-                           "packet=stream_index,pts_time,dts_time,duration_time", "-print_format", "csv=p=0",
-                           *input_args(path)], timeout=PROBE_TIMEOUT_SECONDS)
+    return (max(ends) if ends else None), cut_short or not ends
 
 
 def _times(listing: str):
-    """(stream, time, duration) of each packet ffprobe listed."""
+    """(stream, time, duration) of each packet ffprobe listed, leaving out those an edit list discards."""
     for line in listing.splitlines():
         fields = line.split(",")
-        if len(fields) < 4:
+        if len(fields) < 5 or "D" in fields[4]:
             continue
         when = _number(fields[1]) if _number(fields[1]) is not None else _number(fields[2])
         if when is not None:

@@ -198,3 +198,15 @@ def test_too_many_frames_a_second_are_refused(tmp_path):
 
     assert refused.code == "frame_rate_too_high"
     assert "240 frames per second; we take at most 120" in refused.message
+
+
+def test_a_clip_trimmed_without_encoding_again_is_as_long_as_it_plays(tmp_path):
+    # Trimming on a phone keeps the pictures before the cut and an edit list saying where playing starts.
+    whole = clip(tmp_path / "whole.mp4", size="320x240", seconds=8, extra=("-g", "300"))
+    trimmed = tmp_path / "trimmed.mp4"
+    ffmpeg("-ss", "5", "-i", str(whole), "-t", "2", "-c", "copy", str(trimmed))
+
+    facts = probe_media(trimmed)
+
+    assert facts.duration_seconds == pytest.approx(2.0, abs=0.1)
+    video.check_video(facts, video_category(max_duration_seconds=3))
