@@ -187,7 +187,10 @@ def probe_media(path: Path) -> Facts:
         raise MediaRejected("empty", _("The file is empty (0 bytes). Upload it again."))
     found = run("ffprobe", ["-print_format", "json", "-show_format", "-show_streams", *input_args(path)],
                 timeout=PROBE_TIMEOUT_SECONDS)
-    info = json.loads(found.stdout or "{}")
+    try:
+        info = json.loads(found.stdout or "{}")
+    except ValueError:  # ffprobe printed half an answer before the file stopped making sense
+        raise unreadable() from None
     streams = info.get("streams") or []
     fmt = info.get("format") or {}
     video = next((s for s in streams if s.get("codec_type") == "video" and not _is_picture(s)), None)
