@@ -194,8 +194,8 @@ def s3_server():
 
     def up():
         try:
-            return requests.get(url, timeout=1).status_code < 500
-        except requests.ConnectionError:
+            return requests.get(url, timeout=5).status_code < 500
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers the first request slowly
             return False
 
     wait_until(up, timeout=30, message="moto's S3 server")
