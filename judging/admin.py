@@ -8,6 +8,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from .models import (
+    AISuspicion,
     Assignment,
     AuditEvent,
     ConflictOfInterest,
@@ -61,6 +62,11 @@ class ScreeningDecisionAdmin(ReadOnlyAdmin):
     list_display = ("entry", "outcome", "reason", "decided_at", "released_at")
     list_filter = ("outcome", "reason")
     search_fields = ("entry__reference",)
+
+
+@admin.register(AISuspicion)
+class AISuspicionAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "noted_by", "noted_at")
 
 
 @admin.register(JudgeProfile)

@@ -47,6 +47,7 @@ class ScoreState(models.TextChoices):
 class AuditAction(models.TextChoices):
     SCREENING_DECIDED = "screening.decided", _("Screening decided")
     SCREENING_RELEASED = "screening.released", _("Screening results released")
+    AI_SUSPECTED = "screening.ai_suspected", _("Undisclosed AI use suspected, or the suspicion withdrawn")
     ROUND_CREATED = "round.created", _("Round created")
     ROUND_CHANGED = "round.changed", _("Round changed")
     ROUND_OPENED = "round.opened", _("Round opened")

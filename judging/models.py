@@ -52,6 +52,25 @@ class ScreeningDecision(models.Model):
         return self.released_at is not None
 
 
+class AISuspicion(models.Model):
+    """An organizer's note that an entry looks made with AI tools its entrant did not declare: a flag beside
+    the entry while screening, not a decision."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="ai_suspicion", verbose_name=_("entry"))
+    note = models.TextField(_("what makes you think so"), blank=True)
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("noted by")
+    )
+    noted_at = models.DateTimeField(_("noted at"))
+
+    class Meta:
+        verbose_name = _("suspected undisclosed AI use")
+        verbose_name_plural = _("suspected undisclosed AI use")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}"
+
+
 class Round(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("contest"))
     position = models.PositiveSmallIntegerField(_("position"), help_text=_("Rounds run in this order, from 1."))

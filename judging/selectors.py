@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -123,12 +124,17 @@ def judge_queue(*, round: Round, judge: User, after: int | None = None, limit: i
     return page
 
 
-def _has_score(assignment: Assignment) -> bool:
+def _has_related(instance, name: str) -> bool:
+    """Whether a reverse one-to-one (loaded with select_related) has a row; it raises when it has none."""
     try:
-        assignment.score  # noqa: B018 - a reverse one-to-one raises when there is none
-    except Score.DoesNotExist:
+        getattr(instance, name)
+    except ObjectDoesNotExist:
         return False
     return True
+
+
+def _has_score(assignment: Assignment) -> bool:
+    return _has_related(assignment, "score")
 
 
 def judge_assignment(*, judge: User, assignment_id: int) -> Assignment | None:
@@ -397,7 +403,7 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = P
     ).exclude(entry=OuterRef("pk"))
     entries = (
         Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
-        .select_related("theme", "category", "entrant", "screening")
+        .select_related("theme", "category", "entrant", "screening", "ai_suspicion")
         .annotate(
             registration_status=Subquery(
                 Registration.objects.filter(contest=contest, user=OuterRef("entrant_id")).values("status")[:1]
@@ -443,6 +449,13 @@ def _flags(entry: Entry) -> list[str]:
         flags.append(_("The essay has more words than the category allows."))
     if entry.ai_use != "none":
         flags.append(_("The entrant declared the use of AI tools."))
+    suspicion = getattr(entry, "ai_suspicion", None) if _has_related(entry, "ai_suspicion") else None
+    if suspicion is not None:
+        flags.append(
+            _("An organizer suspects AI use that was not declared: %(note)s") % {"note": suspicion.note}
+            if suspicion.note
+            else _("An organizer suspects AI use that was not declared.")
+        )
     if entry.duplicate_file:
         flags.append(_("The same file was sent in with another entry."))
     return flags

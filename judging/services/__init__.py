@@ -28,7 +28,7 @@ from .rounds import (
     update_round,
 )
 from .scoring import record_play_progress, save_score, submit_score
-from .screening import decide_screening, release_screening
+from .screening import decide_screening, flag_ai_suspected, release_screening
 
 __all__ = [
     "JudgingRefused",
@@ -44,6 +44,7 @@ __all__ = [
     "decide_screening",
     "declare_conflict",
     "delete_criterion",
+    "flag_ai_suspected",
     "invitation_for_token",
     "invitation_link",
     "invitation_token",

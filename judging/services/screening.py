@@ -16,7 +16,7 @@ from submissions.models import Entry
 
 from .. import audit
 from ..enums import AuditAction, IneligibleReason, ScreeningOutcome
-from ..models import ScreeningDecision
+from ..models import AISuspicion, ScreeningDecision
 from .common import JudgingRefused
 
 DECISION_FIELDS = ("outcome", "reason", "note", "decided_by", "decided_at", "released_at")
@@ -88,6 +88,27 @@ def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
     pks = [decision.pk for decision in decisions]
     transaction.on_commit(lambda: [_tell_entrant(pk) for pk in pks])
     return len(decisions)
+
+
+@transaction.atomic
+def flag_ai_suspected(*, entry: Entry, suspected: bool, note: str = "", by: User, now: datetime) -> None:
+    """Mark (or unmark) an entry as looking made with AI tools its entrant did not declare."""
+    current = AISuspicion.objects.select_for_update().filter(entry=entry).first()
+    before = {"note": current.note, "noted_by": current.noted_by_id} if current else None
+    if suspected:
+        current = current or AISuspicion(entry=entry)
+        current.note, current.noted_by, current.noted_at = note.strip(), by, now
+        current.save()
+        after = {"note": current.note, "noted_by": by.pk}
+    else:
+        if current is None:
+            return
+        current.delete()
+        after = None
+    audit.record(
+        action=AuditAction.AI_SUSPECTED, obj=entry, object_type="entry", actor=by, contest=entry.contest_id,
+        before=before, after=after, at=now,
+    )
 
 
 def _tell_entrant(decision_pk: int) -> None:

@@ -54,6 +54,19 @@ def test_ineligible_needs_a_reason_and_other_needs_a_note():
     assert not ScreeningDecision.objects.exists()
 
 
+def test_an_organizer_flags_suspected_undisclosed_ai_use_beside_the_entry():
+    entry = EntryFactory()
+    organizer = make_organizer(entry.contest)
+    now = timezone.now()
+    services.flag_ai_suspected(entry=entry, suspected=True, note="Hands with six fingers", by=organizer, now=now)
+    [row] = selectors.screening_list(contest=entry.contest).items
+    assert row.flags == ["An organizer suspects AI use that was not declared: Hands with six fingers"]
+    services.flag_ai_suspected(entry=entry, suspected=False, by=organizer, now=now)
+    [row] = selectors.screening_list(contest=entry.contest).items
+    assert row.flags == []
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["screening.ai_suspected"] * 2
+
+
 def test_the_first_round_takes_only_entries_screened_eligible():
     team = jury(entries=3, open_round=False, assign=False)
     late = EntryFactory(contest=team.contest)
