@@ -322,6 +322,7 @@ def sweep(*, now: datetime) -> dict[str, int]:
             .filter(status=JobStatus.QUEUED, asset__replaced_at__isnull=True)
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=lost_message))
             .filter(Q(kind=JobKind.PROBE) | Exists(probe_done))
+            .exclude(pk__in=[job.pk for job in resend])
         )
         counts["queued"] = len(lost)
         _send_after_commit(resend + lost)
