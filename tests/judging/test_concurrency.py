@@ -1,0 +1,69 @@
+"""Two people at once, on real PostgreSQL connections: one stale save loses, the audit chain never forks."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from judging import audit, services
+from judging.models import Assignment, AuditEvent, Score
+
+from .factories import jury
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def together(*calls):
+    """Run the calls in threads released at the same moment; return what each returned or raised."""
+    start = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait()
+            outcomes[index] = call()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+def test_two_tabs_saving_at_once_one_wins_and_the_other_is_told():
+    jury(entries=1, judges=1, k=1)
+    assignment = Assignment.objects.get()
+    judge = assignment.judge
+
+    def save(text):
+        return lambda: services.save_score(assignment=assignment, values={}, comment=text, expected_version=0,
+                                           by=judge, now=timezone.now())
+
+    outcomes = together(save("tab one"), save("tab two"))
+    saved = [o for o in outcomes if isinstance(o, Score)]
+    stale = [o for o in outcomes if isinstance(o, services.StaleScore)]
+    assert len(saved) == 1 and len(stale) == 1, outcomes
+    assert Score.objects.get().comment == saved[0].comment
+    assert stale[0].current.comment == saved[0].comment
+
+
+def test_judges_scoring_at_once_leave_one_unbroken_chain():
+    team = jury(entries=4, judges=4, k=1)
+    assignments = list(Assignment.objects.select_related("judge"))
+    values = {str(c.pk): 7 for c in team.criteria}
+    outcomes = together(*[
+        (lambda a=a: services.submit_score(assignment=a, values=values, expected_version=0, by=a.judge,
+                                           now=timezone.now()))
+        for a in assignments
+    ])
+    assert all(isinstance(o, Score) for o in outcomes), outcomes
+    sequences = list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True))
+    assert sequences == list(range(1, len(sequences) + 1))
+    checked, broken = audit.verify()
+    assert broken is None and checked == len(sequences)
