@@ -59,6 +59,14 @@ def _require_open_results(results: ContestResults) -> None:
         raise ResultsRefused(_("The results have been announced: the awards can no longer change."))
 
 
+def _unschedule(results: ContestResults) -> None:
+    """A change to what would be announced takes the announcement off the calendar: the organizer checks the
+    results again and schedules anew (the eta task finds no time and does nothing)."""
+    if results.announce_at is not None:
+        results.announce_at = None
+        results.save(update_fields=["announce_at"])
+
+
 def _record_results(results: ContestResults, action: str, before: dict | None, by: User | None,
                     now: datetime) -> None:
     audit.record(action=action, obj=results, actor=by, contest=results.contest_id, before=before,
@@ -113,6 +121,7 @@ def decide_tie(*, contest: Contest, entries: list[Entry], reason: str, by: User,
     wanted = {e.pk for e in entries}
     if not any(wanted == {row.entry_id for row in group} for group in standings.ties):
         raise ResultsRefused(_("These entries are not tied with each other; reload the page to see the ties."))
+    _unschedule(results)
     decisions = [
         TieDecision.objects.create(contest=contest, entry=entry, position=position, reason=reason.strip(),
                                    decided_by=by, decided_at=now)
@@ -167,6 +176,7 @@ def give_award(*, contest: Contest, entry: Entry, kind: str, by: User, now: date
                 _("This place is already awarded in this scope. Withdraw that award first.")
             ) from None
         raise ResultsRefused(_("This entry already has this award.")) from None
+    _unschedule(results)
     audit.record(action=AuditAction.AWARD_GIVEN, obj=award, actor=by, contest=contest, before=None,
                  after=audit.snapshot(award, AWARD_FIELDS), at=now)
     return award
@@ -194,6 +204,7 @@ def withdraw_award(*, award: Award, by: User, now: datetime) -> None:
     before = audit.snapshot(award, AWARD_FIELDS)
     award_id, contest_id = award.pk, award.contest_id
     award.delete()
+    _unschedule(results)
     audit.record(action=AuditAction.AWARD_WITHDRAWN, object_type="award", object_id=award_id, actor=by,
                  contest=contest_id, before=before, after=None, at=now)
 
@@ -228,6 +239,7 @@ def verify_winner(*, entry: Entry, identity_checked: bool, age_checked: bool, pu
             transaction.on_commit(lambda: storage.delete(name))
     else:
         verification.verified_by, verification.verified_at = None, None
+        _unschedule(results)
     verification.save()
     audit.record(
         action=AuditAction.WINNER_VERIFIED, obj=verification, actor=by, contest=entry.contest_id, before=before,

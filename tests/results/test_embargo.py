@@ -41,6 +41,7 @@ def results_urls(made, winner, poster) -> list[str]:
         reverse("results:statistics", args=[slug]),
         reverse("results:manage", args=[slug]),
         "/media/" + poster.file.name,  # where a published file would be, were it public already
+        reverse("judging:results", args=[made.round.pk]),  # the round's own results, for organizers alone
     ]
 
 
@@ -100,3 +101,28 @@ def test_an_early_run_of_the_task_does_nothing_and_at_the_time_the_gallery_shows
     assert certificate.status_code == 200 and certificate["Content-Type"] == "application/pdf"
     client.force_login(made.entries[3].entrant)
     assert client.get(reverse("results:certificate", args=[made.contest.slug, winner.pk])).status_code == 404
+
+
+def test_a_change_to_the_awards_after_scheduling_takes_the_announcement_off_the_calendar(scheduled):
+    made, _winner, _poster, at = scheduled
+    services.give_award(contest=made.contest, entry=made.entries[1], kind="honourable", by=made.organizer,
+                        now=timezone.now())
+    assert services.selectors.results_for(made.contest).announce_at is None
+    assert services.announce(contest_id=made.contest.pk, now=at + timedelta(minutes=1)) is False
+    with pytest.raises(services.ResultsRefused, match="Verify every awarded entrant"):
+        services.schedule_announcement(contest=made.contest, at=at, by=made.organizer, now=timezone.now())
+
+
+def test_the_gallery_reads_a_constant_number_of_queries(client, scheduled, django_assert_max_num_queries):
+    made, _winner, _poster, at = scheduled
+    for index in (1, 2, 3):
+        services.give_award(contest=made.contest, entry=made.entries[index], kind="honourable",
+                            by=made.organizer, now=timezone.now(), texts={"citation_en": f"Mention {index}"})
+        services.verify_winner(entry=made.entries[index], identity_checked=True, age_checked=True,
+                               publish_name=True, publish_country=False, note="", by=made.organizer,
+                               now=timezone.now())
+    services.schedule_announcement(contest=made.contest, at=at, by=made.organizer, now=timezone.now())
+    services.announce(contest_id=made.contest.pk, now=at)
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("results:gallery", args=[made.contest.slug])).content.decode()
+    assert html.count('class="award-card"') == 4
