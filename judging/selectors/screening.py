@@ -1,0 +1,92 @@
+"""Reads for screening: submitted entries with their decision and the flags an organizer should look at."""
+
+import dataclasses
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext as _
+
+from contest.models import Contest, Registration
+from submissions.enums import EntryStatus, JobStatus
+from submissions.models import Entry, MediaAsset, ProcessingJob
+from submissions.words import word_count
+
+from .common import PAGE, Page, _has_related, _limit
+
+
+@dataclasses.dataclass
+class ScreeningRow:
+    entry: Entry
+    flags: list[str]
+
+
+def screening_list(*, contest: Contest, after: int | None = None, limit: int = PAGE,
+                   undecided_only: bool = False) -> Page:
+    """Submitted entries with their decision (or None) and the automatic flags an organizer should look at:
+    the age decision, processing failures, too long a work, too many words, the same file sent twice. Three
+    queries."""
+    current_assets = MediaAsset.objects.filter(replaced_at__isnull=True)
+    same_file_elsewhere = MediaAsset.objects.filter(
+        entry__contest=contest,
+        replaced_at__isnull=True,
+        sha256__in=current_assets.filter(entry=OuterRef(OuterRef("pk"))).values("sha256"),
+    ).exclude(entry=OuterRef("pk"))
+    entries = (
+        Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
+        .select_related("theme", "category", "entrant", "screening", "ai_suspicion")
+        .annotate(
+            registration_status=Subquery(
+                Registration.objects.filter(contest=contest, user=OuterRef("entrant_id")).values("status")[:1]
+            ),
+            failed_processing=Exists(
+                ProcessingJob.objects.filter(
+                    asset__entry=OuterRef("pk"), asset__replaced_at__isnull=True, status=JobStatus.FAILED
+                )
+            ),
+            duplicate_file=Exists(same_file_elsewhere),
+        )
+        .prefetch_related(Prefetch("assets", queryset=current_assets, to_attr="current_assets"))
+        .order_by("pk")
+    )
+    if undecided_only:
+        entries = entries.filter(screening__isnull=True)
+    total = entries.count()
+    if after is not None:
+        entries = entries.filter(pk__gt=after)
+    limit = _limit(limit)
+    items = list(entries[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    rows = [ScreeningRow(entry, _flags(entry)) for entry in items]
+    return Page(items=rows, next_after=items[-1].pk if more else None, total=total)
+
+
+def _flags(entry: Entry) -> list[str]:
+    flags = []
+    if entry.registration_status and entry.registration_status != "eligible":
+        flags.append(_("The entrant's registration does not allow them to enter (age or consent)."))
+    if entry.failed_processing:
+        flags.append(_("Processing the file failed."))
+    category = entry.category
+    for asset in entry.current_assets:
+        duration = (asset.facts or {}).get("duration_seconds")
+        if category.max_duration_seconds and duration and duration > category.max_duration_seconds:
+            flags.append(
+                _("The work lasts %(seconds)s seconds; the category allows %(max)s.")
+                % {"seconds": round(duration), "max": category.max_duration_seconds}
+            )
+    if category.max_words and entry.essay_text and word_count(entry.essay_text) > category.max_words:
+        flags.append(_("The essay has more words than the category allows."))
+    if entry.ai_use != "none":
+        flags.append(_("The entrant declared the use of AI tools."))
+    suspicion = getattr(entry, "ai_suspicion", None) if _has_related(entry, "ai_suspicion") else None
+    if suspicion is not None:
+        flags.append(
+            _("An organizer suspects AI use that was not declared: %(note)s") % {"note": suspicion.note}
+            if suspicion.note
+            else _("An organizer suspects AI use that was not declared.")
+        )
+    if entry.duplicate_file:
+        flags.append(_("The same file was sent in with another entry."))
+    return flags
+
+
