@@ -27,16 +27,25 @@ def announce_due() -> list[int]:
     return done
 
 
-# The rate limit is per worker, on batches: RESULT_EMAIL_BATCH emails at most every 1/RATE seconds.
-@shared_task(bind=True, acks_late=True, rate_limit=settings.RESULT_EMAIL_BATCHES_PER_MINUTE)
-def send_result_notifications(self, contest_id: int) -> tuple[int, int]:
+def batch_interval_seconds(rate: str) -> float:
+    """Seconds between batches for a rate written as Celery writes one: "6/m" is every 10 seconds."""
+    count, _slash, unit = rate.partition("/")
+    return {"s": 1, "m": 60, "h": 3600}[unit or "s"] / max(float(count), 1e-9)
+
+
+@shared_task(acks_late=True)
+def send_result_notifications(contest_id: int) -> tuple[int, int]:
     now = timezone.now()
     claimed = services.claim_batch(contest_id=contest_id, size=settings.RESULT_EMAIL_BATCH, now=now)
     if not claimed:
         return 0, 0
     sent, failed = services.send_claimed(notification_ids=claimed, now=now)
-    # The next batch is its own message, so the rate limit spaces them and a retry repeats one batch at most.
-    send_result_notifications.delay(contest_id)
+    # The next batch is its own message, sent later: batches keep to RESULT_EMAIL_BATCHES_PER_MINUTE, a retry
+    # repeats one batch at most, and (unlike a Celery rate limit, whose waiting messages hold the worker's
+    # prefetch) other work on the queue goes on meanwhile.
+    send_result_notifications.apply_async(
+        (contest_id,), countdown=batch_interval_seconds(settings.RESULT_EMAIL_BATCHES_PER_MINUTE)
+    )
     return sent, failed
 
 

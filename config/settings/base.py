@@ -326,8 +326,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=6),
     },
 }
-# Result emails leave in batches of RESULT_EMAIL_BATCH, at most RESULT_EMAIL_BATCHES_PER_MINUTE per worker
-# (a Celery rate limit such as "6/m"), so a mail provider's sending limits are respected.
+# Result emails leave in batches of RESULT_EMAIL_BATCH per contest, spaced to RESULT_EMAIL_BATCHES_PER_MINUTE
+# (written like a Celery rate, "6/m" is a batch every 10 s), so a mail provider's sending limits are respected.
 RESULT_EMAIL_BATCH = env.int("RESULT_EMAIL_BATCH", default=50)
 RESULT_EMAIL_BATCHES_PER_MINUTE = env.str("RESULT_EMAIL_BATCHES_PER_MINUTE", default="6/m")
 # Processing jobs: a running job's worker touches its row every HEARTBEAT seconds; one silent for
