@@ -21,6 +21,7 @@ urlpatterns = [
     path("judging/manage/<slug:slug>/screening/", organizer.screening, name="screening"),
     path("judging/manage/<slug:slug>/screening/release/", organizer.screening_release, name="screening_release"),
     path("judging/manage/<slug:slug>/screening/<int:entry_id>/", organizer.screening_decide, name="screening_decide"),
+    path("judging/manage/<slug:slug>/screening/<int:entry_id>/ai/", organizer.screening_ai, name="screening_ai"),
     path("judging/manage/<slug:slug>/rounds/new/", organizer.round_new, name="round_new"),
     path("judging/manage/rounds/<int:round_id>/", organizer.round_detail, name="round"),
     path("judging/manage/rounds/<int:round_id>/state/<str:action>/", organizer.round_state, name="round_state"),

@@ -117,6 +117,32 @@ def screening_decide(request: HttpRequest, slug: str, entry_id: int) -> HttpResp
 
 @login_required
 @require_POST
+def screening_ai(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    """Flag (or unflag) an entry as looking made with AI tools its entrant did not declare."""
+    contest = organized_contest(request, slug)
+    entry = get_object_or_404(Entry, pk=entry_id, contest=contest)
+    suspected = request.POST.get("suspected") == "1"
+    services.flag_ai_suspected(
+        entry=entry,
+        suspected=suspected,
+        note=request.POST.get("note", "")[:2000],
+        by=request.user,
+        now=timezone.now(),
+    )
+    messages.success(
+        request,
+        (
+            _("%(reference)s: flagged as suspected of undisclosed AI use.")
+            if suspected
+            else _("%(reference)s: the AI flag is removed.")
+        )
+        % {"reference": entry.reference},
+    )
+    return redirect(reverse("judging:screening", kwargs={"slug": slug}) + f"#entry-{entry.pk}")
+
+
+@login_required
+@require_POST
 def screening_release(request: HttpRequest, slug: str) -> HttpResponse:
     contest = organized_contest(request, slug)
     count = services.release_screening(contest=contest, by=request.user, now=timezone.now())

@@ -290,3 +290,17 @@ def test_every_organizer_page_renders_for_a_contest_with_work_in_progress(client
         f"/en/judging/manage/rounds/{j.round.pk}/entries/{j.entries[0].pk}/",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_an_organizer_flags_an_entry_as_suspected_of_undisclosed_ai_use(client):
+    j = jury(entries=1, judges=1, k=1, open_round=False, assign=False)
+    entry = j.entries[0]
+    client.force_login(j.organizer)
+    screening = f"/en/judging/manage/{j.contest.slug}/screening/"
+    client.post(f"{screening}{entry.pk}/ai/", {"suspected": "1", "note": "Hands with six fingers"})
+    page = text(client.get(screening))
+    assert "An organizer suspects AI use that was not declared: Hands with six fingers" in page
+    assert f"Remove the AI flag from {entry.reference}" in page
+    client.post(f"{screening}{entry.pk}/ai/", {"suspected": "0"})
+    assert "An organizer suspects AI use" not in text(client.get(screening))
+    assert AuditEvent.objects.filter(action="screening.ai_suspected").count() == 2
