@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from contest.enums import MediaKind
 
@@ -103,6 +103,9 @@ def _looks_like_svg(head: bytes) -> bool:
 def _open(path: Path) -> Image.Image:
     """Open the file and read its header only; refuse what is not an allowed picture or holds too many pixels."""
     path = Path(path)
+    # Pillow's switch is global, and importing WeasyPrint (the certificates) turns it on: a cut-off
+    # upload would then decode as a picture with a grey bottom. Damage must always be refused here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with open(path, "rb") as handle:
         head = handle.read(4096)
     if not head:

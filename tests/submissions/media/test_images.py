@@ -379,6 +379,21 @@ def test_a_truncated_picture_is_refused_as_damaged(tmp_path, kind):
         assert refused.message.startswith("Your image file is damaged or incomplete")
 
 
+@pytest.mark.parametrize("kind", ["jpg", "png"])
+def test_a_truncated_picture_is_refused_even_after_the_certificates_loaded_weasyprint(tmp_path, kind):
+    """WeasyPrint turns on Pillow's global LOAD_TRUNCATED_IMAGES when imported; a worker that made a
+    certificate must still refuse a cut-off upload."""
+    import weasyprint  # noqa: F401
+
+    buffer = io.BytesIO()
+    photo((1200, 900)).save(buffer, "PNG" if kind == "png" else "JPEG")
+    data = buffer.getvalue()
+    source = write(tmp_path, f"cut.{kind}", data[: len(data) * 2 // 3])
+    for refused in (refusal(images.probe_image, source), refusal(images.render_image, source, tmp_path / "out")):
+        assert refused.code == "damaged_image"
+        assert refused.message.startswith("Your image file is damaged or incomplete")
+
+
 def test_an_empty_file_is_refused(tmp_path):
     refused = refusal(images.probe_image, write(tmp_path, "photo.jpg", b""))
 
