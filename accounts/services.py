@@ -69,7 +69,7 @@ def correct_birth_date(*, user: User, date_of_birth, reason: str, by: User, now:
 def _records_about(user: User) -> dict[str, list]:
     """Every row that is about this person, by model."""
     from contest.models import ContestRole, EligibilityCheck, GuardianConsent, Registration
-    from submissions.models import CoCreator, Entry, EntryDeclaration, MediaAsset, Upload
+    from submissions.models import Attachment, CoCreator, Entry, EntryDeclaration, MediaAsset, Upload
 
     groups = {
         "account": User.objects.filter(pk=user.pk),
@@ -83,6 +83,7 @@ def _records_about(user: User) -> dict[str, list]:
         "entry_declarations": EntryDeclaration.objects.filter(entry__entrant=user),
         "co_creators_named": CoCreator.objects.filter(entry__entrant=user),
         "files": MediaAsset.objects.filter(entry__entrant=user),
+        "release_forms_and_captions": Attachment.objects.filter(entry__entrant=user),
         "uploads": Upload.objects.filter(owner=user),
     }
     records = {}
@@ -96,8 +97,10 @@ def _records_about(user: User) -> dict[str, list]:
 
 def export_personal_data(*, user: User, into) -> None:
     """Write a zip to `into`: data.json, every record about the person without their password hash,
-    and files/, the originals they uploaded, read through the storage API (local disk or S3)."""
-    from submissions.models import MediaAsset
+    and files/, the originals, release forms and captions they uploaded, read through the storage API
+    (local disk or S3)."""
+    from submissions.attachments import download_name
+    from submissions.models import Attachment, MediaAsset
 
     with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(_records_about(user), indent=2, ensure_ascii=False, default=str))
@@ -106,6 +109,10 @@ def export_personal_data(*, user: User, into) -> None:
             with asset.file.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
                 while block := source.read(1024 * 1024):
                     target.write(block)
+        for attachment in Attachment.objects.filter(entry__entrant=user).select_related("entry"):
+            name = f"files/{download_name(attachment)}"
+            with attachment.file.open("rb") as source, archive.open(name, "w") as target:
+                target.write(source.read())  # small: at most a release form's 10 MB
 
 
 @transaction.atomic
@@ -129,10 +136,11 @@ def delete_account(*, user: User, now: datetime) -> None:
 
 def _delete_files_of(user: User) -> None:
     """Every stored original and unfinished upload of the person goes once the deletion is committed."""
-    from submissions.models import MediaAsset, Upload
+    from submissions.models import Attachment, MediaAsset, Upload
     from submissions.uploads import temp_path
 
     names = list(MediaAsset.objects.filter(entry__entrant=user).values_list("file", flat=True))
+    names += Attachment.objects.filter(entry__entrant=user).values_list("file", flat=True)
     parts = [temp_path(upload) for upload in Upload.objects.filter(owner=user)]
 
     def delete() -> None:

@@ -1,4 +1,4 @@
-"""The entry form and the co-creator invitation."""
+"""The entry form, the co-creator invitation, and the forms for release forms and captions."""
 
 from django import forms
 from django.utils import timezone
@@ -123,3 +123,34 @@ class CoCreatorForm(forms.Form):
         if problems := birth_date_problems(value, today=timezone.localdate()):
             raise forms.ValidationError(problems)
         return value
+
+
+class ReleaseFormForm(forms.Form):
+    """One signed release form: a PDF, or a photo or scan of the paper."""
+
+    file = forms.FileField(
+        label=_("Signed release form (PDF, JPG or PNG, at most 10 MB)"),
+        error_messages={"required": _("Choose the file of the signed form, then press Add.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+def _caption_languages():
+    from .attachments import caption_languages
+
+    return [("", _("Choose a language")), *caption_languages()]
+
+
+class CaptionsForm(forms.Form):
+    """Captions in one language, as SRT or WebVTT."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the captions"),
+        choices=_caption_languages,
+        error_messages={"required": _("Choose the language the captions are written in.")},
+    )
+    file = forms.FileField(
+        label=_("Caption file (SRT or WebVTT, at most 1 MB)"),
+        error_messages={"required": _("Choose the caption file, then press Add.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".srt,.vtt"}),
+    )

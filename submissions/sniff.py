@@ -23,6 +23,11 @@ def sniff_format(path: Path, *, allowed: list[str]) -> str | None:
     """The first of the file's likely formats that the category allows, or None."""
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
+    return sniff_head(head, allowed=allowed)
+
+
+def sniff_head(head: bytes, *, allowed: list[str]) -> str | None:
+    """The same, from a file's first bytes already in memory."""
     if not head:
         return None
     try:

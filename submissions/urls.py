@@ -17,6 +17,17 @@ urlpatterns = [
     path("entries/<str:reference>/team/<int:pk>/remove/", views.co_creator_remove, name="co_creator_remove"),
     path("team/<str:token>/", views.co_creator_answer, name="co_creator"),
     path("entries/<str:reference>/files/<int:pk>/", views.asset_download, name="asset_download"),
+    path(
+        "entries/<str:reference>/attachments/<str:kind>/add/",
+        views.attachment_add,
+        name="attachment_add",
+    ),
+    path("entries/<str:reference>/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path(
+        "entries/<str:reference>/attachments/<int:pk>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("entries/<str:reference>/files/<int:pk>/renditions/<str:spec>", views.rendition, name="rendition"),
     path("entries/<str:reference>/processing.json", views.entry_processing, name="processing"),
     path("uploads/", tus.collection, name="tus_collection"),

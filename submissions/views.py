@@ -5,19 +5,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contest import selectors as contest_selectors
 from contest.models import Contest, Registration
+from contest.rules import is_contest_organizer
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .enums import EntryStatus
-from .forms import CoCreatorForm, EntryForm
+from .forms import CaptionsForm, CoCreatorForm, EntryForm, ReleaseFormForm
 from .media.serve import serve_file
-from .models import CoCreator, Entry, MediaAsset, Rendition
+from .models import Attachment, CoCreator, Entry, MediaAsset, Rendition
 
 
 def _show(request: HttpRequest, refusal: services.EntryRefused) -> None:
@@ -118,10 +121,19 @@ def entry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "submissions/detail.html", _detail_context(entry, CoCreatorForm()))
 
 
-def _detail_context(entry: Entry, co_creator_form: CoCreatorForm) -> dict:
+def _detail_context(
+    entry: Entry,
+    co_creator_form: CoCreatorForm,
+    release_form_form: ReleaseFormForm | None = None,
+    captions_form: CaptionsForm | None = None,
+) -> dict:
     now = timezone.now()
     current_file = selectors.current_file(entry)
     return {
+        "attachments": attachments.attachments_of(entry),
+        "release_form_form": release_form_form or ReleaseFormForm(),
+        "captions_form": captions_form or CaptionsForm(),
+        "takes_captions": entry.category.media_kind == "video",
         "entry": entry,
         "todo": services.still_to_do(entry) if entry.status == EntryStatus.DRAFT else [],
         "co_creators": entry.co_creators.all(),
@@ -225,17 +237,21 @@ def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     """An original file, for its owner: never inline, never sniffed, never able to run script."""
     entry = _own_entry(request, reference)
     asset = get_object_or_404(MediaAsset, pk=pk, entry=entry, replaced_at__isnull=True)
-    filename = f"{entry.reference}.{asset.file_format}"
+    return _private_download(asset.file, f"{entry.reference}.{asset.file_format}")
+
+
+def _private_download(file, filename: str) -> HttpResponse:
+    """A file from the private storage, to be saved, not shown: a short signed link on S3, else streamed."""
     if settings.AWS_STORAGE_BUCKET_NAME:
         storage = storages["private"]
         url = storage.url(
-            asset.file.name,
+            file.name,
             parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
             expire=settings.PRIVATE_URL_EXPIRY_SECONDS,
         )
         return HttpResponseRedirect(url)
     response = FileResponse(
-        asset.file.open("rb"), as_attachment=True, filename=filename, content_type="application/octet-stream"
+        file.open("rb"), as_attachment=True, filename=filename, content_type="application/octet-stream"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -264,3 +280,77 @@ def rendition(request: HttpRequest, reference: str, pk: int, spec: str) -> HttpR
         spec=spec,
     )
     return serve_file(request, made.file, content_type=made.content_type, download_name=f"{entry.reference}-{spec}")
+
+
+# --- Release forms and captions -------------------------------------------------
+def _attachment_refused(request, entry: Entry, status: int, release_form_form=None, captions_form=None):
+    context = _detail_context(entry, CoCreatorForm(), release_form_form, captions_form)
+    return render(request, "submissions/detail.html", context, status=status)
+
+
+@csrf_exempt  # checked below, once the size is known: the CSRF check would read the whole body first
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """Add a release form or a caption file to a draft, from a plain form."""
+    entry = _own_entry(request, reference)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > attachments.largest_body():
+        messages.error(request, attachments.too_large_message())
+        response = _attachment_refused(request, entry, 413)
+        response["Connection"] = "close"  # the unread body must not be taken for the next request
+        return response
+    if refusal := CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}):
+        return refusal
+    form_class = CaptionsForm if kind == "captions" else ReleaseFormForm
+    form = form_class(request.POST, request.FILES)
+    forms_kw = {"captions_form" if kind == "captions" else "release_form_form": form}
+    if not form.is_valid():
+        return _attachment_refused(request, entry, 400, **forms_kw)
+    try:
+        if kind == "captions":
+            attachments.add_captions(
+                entry=entry,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                language=form.cleaned_data["language"],
+                now=timezone.now(),
+            )
+        else:
+            attachments.add_release_form(
+                entry=entry, by=request.user, upload=form.cleaned_data["file"], now=timezone.now()
+            )
+    except services.EntryRefused as refusal:
+        _show(request, refusal)
+        return _attachment_refused(request, entry, 400, **forms_kw)
+    messages.success(request, _("The file is added to your entry."))
+    return redirect("submissions:detail", reference=reference)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    entry = _own_entry(request, reference)
+    attachment = get_object_or_404(Attachment.objects.select_related("entry__contest"), pk=pk, entry=entry)
+    try:
+        attachments.remove_attachment(attachment=attachment, by=request.user, now=timezone.now())
+    except services.EntryRefused as refusal:
+        _show(request, refusal)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect("submissions:detail", reference=reference)
+
+
+@login_required
+def attachment_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """A release form or caption file, for the entrant and the contest's organizers only; anyone else: 404."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("entry__contest"), pk=pk, entry__reference=reference
+    )
+    entry = attachment.entry
+    if entry.entrant_id != request.user.pk and not is_contest_organizer(request.user, entry.contest):
+        raise Http404
+    return _private_download(attachment.file, attachments.download_name(attachment))
