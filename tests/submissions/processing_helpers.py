@@ -2,7 +2,12 @@
 
 import hashlib
 import io
+import os
+import signal
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -16,6 +21,7 @@ from contest.models import Contest
 from submissions import services, uploads
 from submissions.enums import Declaration, FileState
 from submissions.models import Entry, MediaAsset
+from tests.conftest import ROOT, database_url_for_subprocess, results_dir, subprocess_env
 
 AMIRA = "entrant1@voices.example"
 MATEO = "entrant2@voices.example"
@@ -107,3 +113,30 @@ def location_and_serial(data: bytes) -> list[str]:
     if "xmp" in image.info or "XML:com.adobe.xmp" in image.info:
         found.append("XMP")
     return found
+
+
+# --- Workers of a test's own ------------------------------------------------
+def start_worker(name: str, queues: str, work_dir: Path) -> subprocess.Popen:
+    """A worker of its own, in its own process group so one signal reaches all its processes."""
+    env = subprocess_env(
+        DATABASE_URL=database_url_for_subprocess(),
+        MEDIA_JOB_HEARTBEAT_SECONDS="0.5",
+        MEDIA_WORK_DIR=str(work_dir),
+    )
+    log = open(results_dir() / f"celery-{name}.log", "wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "--app", "config", "worker", "--queues", queues, "--concurrency", "1",
+         "--hostname", f"{name}-{os.getpid()}@%h", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

@@ -4,7 +4,6 @@ import dataclasses
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,29 +16,14 @@ from submissions import tasks
 from submissions.enums import JobKind, JobQueue, JobStatus
 from submissions.media import ffmpeg, jobs
 from submissions.models import ProcessingJob, Rendition
-from tests.conftest import ROOT, database_url_for_subprocess, results_dir, subprocess_env, wait_until
+from tests.conftest import wait_until
 from tests.uploading import make_mp4
 
-from .processing_helpers import demo_contest, draft, stored
+from .processing_helpers import demo_contest, draft, start_worker, stop, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLIP_SECONDS = 30
-
-
-def start_worker(name: str, queues: str, work_dir: Path) -> subprocess.Popen:
-    """A worker of its own, in its own process group so one signal reaches all its processes."""
-    env = subprocess_env(
-        DATABASE_URL=database_url_for_subprocess(),
-        MEDIA_JOB_HEARTBEAT_SECONDS="0.5",
-        MEDIA_WORK_DIR=str(work_dir),
-    )
-    log = open(results_dir() / f"celery-{name}.log", "wb")
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "--app", "config", "worker", "--queues", queues, "--concurrency", "1",
-         "--hostname", f"{name}-{os.getpid()}@%h", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
 
 
 def descendants(pid: int) -> list[tuple[int, str]]:
@@ -73,17 +57,6 @@ def kill_9(process: subprocess.Popen) -> None:
         except ProcessLookupError:
             pass
     process.wait(timeout=30)
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def test_a_worker_killed_mid_transcode_leaves_a_job_that_completes_once_with_one_rendition(
