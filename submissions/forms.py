@@ -128,6 +128,7 @@ class CoCreatorForm(forms.Form):
 class ReleaseFormForm(forms.Form):
     """One signed release form: a PDF, or a photo or scan of the paper."""
 
+    prefix = "release"  # two file forms on one page: their fields' ids must differ
     file = forms.FileField(
         label=_("Signed release form (PDF, JPG or PNG, at most 10 MB)"),
         error_messages={"required": _("Choose the file of the signed form, then press Add.")},
@@ -144,6 +145,7 @@ def _caption_languages():
 class CaptionsForm(forms.Form):
     """Captions in one language, as SRT or WebVTT."""
 
+    prefix = "captions"
     language = forms.ChoiceField(
         label=_("Language of the captions"),
         choices=_caption_languages,

@@ -67,7 +67,9 @@ def photo_with_gps() -> bytes:
 
 def add(client, entry: Entry, kind: str, name: str, data: bytes, **fields):
     url = reverse("submissions:attachment_add", args=[entry.reference, kind])
-    return client.post(url, {"file": SimpleUploadedFile(name, data), **fields})
+    prefix = "captions" if kind == "captions" else "release"
+    fields = {f"{prefix}-{field}": value for field, value in fields.items()}
+    return client.post(url, {f"{prefix}-file": SimpleUploadedFile(name, data), **fields})
 
 
 def stored(attachment: Attachment) -> bytes:
