@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CoCreator, Entry, EntryDeclaration
+from .models import CoCreator, Entry, EntryDeclaration, ProcessingJob
 
 
 class DeclarationInline(admin.TabularInline):
@@ -32,3 +32,19 @@ class EntryAdmin(admin.ModelAdmin):
     )
     raw_id_fields = ("entrant",)
     inlines = [DeclarationInline, CoCreatorInline]
+
+
+@admin.register(ProcessingJob)
+class ProcessingJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs change only in the worker and the sweeper; organizers look here for what failed and why."""
+
+    list_display = ("asset", "kind", "queue", "status", "attempts", "error_code", "started_at", "finished_at")
+    list_filter = ("status", "kind", "queue", "error_code")
+    search_fields = ("asset__entry__reference",)
+    list_select_related = ("asset__entry",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

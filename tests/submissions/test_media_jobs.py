@@ -210,3 +210,15 @@ def test_on_s3_a_private_file_is_a_signed_link_of_five_minutes_at_most(s3_server
 def test_the_photo_helper_really_carries_a_location(contest):
     """The end-to-end test's sample is only meaningful if there is something to strip."""
     assert set(location_and_serial(photo_with_location())) >= {"GPS", "serial tag", "camera"}
+
+
+def test_organizers_find_failed_jobs_and_their_reasons_in_the_administration(contest, client):
+    asset = stored(draft(contest), b"broken", "jpg")
+    ProcessingJob.objects.create(
+        asset=asset, kind=JobKind.PROBE, status=JobStatus.FAILED, error_code="damaged", error_message="Damaged."
+    )
+    client.force_login(User.objects.create_superuser(email="admin@voices.example", password="a-long-password-1"))
+    page = client.get("/en/admin/submissions/processingjob/?status__exact=failed")
+    assert page.status_code == 200
+    assert "damaged" in page.content.decode()
+    assert asset.entry.reference in page.content.decode()
