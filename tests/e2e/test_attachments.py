@@ -1,4 +1,7 @@
-"""An entrant adds a signed release form and French captions to a video entry in Chromium, on a phone and a desktop."""
+"""In Chromium: an entrant adds a release form and captions to a video entry; a late submission shows her own time."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -73,3 +76,52 @@ def test_an_entrant_adds_a_release_form_and_captions_then_removes_the_form(
     page.get_by_text("The file is removed.").wait_for()
     assert not entry.attachments.filter(kind=AttachmentKind.RELEASE_FORM).exists()
     screenshot(page, f"attachments-removed-{width}px")
+
+
+def test_a_late_submission_is_refused_with_the_deadline_in_the_viewers_own_time_zone(browser, live_server, demo):
+    """The contest closes in Zurich; Amira's browser is in Amman. The refusal's page shows her local time too."""
+    closes = timezone.now() - timedelta(minutes=5)
+    Contest.objects.filter(pk=demo.pk).update(closes_at=closes)
+    demo.refresh_from_db()
+    entry = services.create_entry(
+        contest=demo,
+        entrant=User.objects.get(email=AMIRA),
+        data={
+            "theme": demo.themes.first(),
+            "category": demo.categories.get(media_kind=MediaKind.VIDEO),
+            "title": "The fields of Ban Naxay",
+        },
+        declarations=set(),
+        now=closes - timedelta(days=1),
+    )
+    context = browser.new_context(viewport={"width": 360, "height": 740}, timezone_id="Asia/Amman", locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in(page, live_server)
+        page.goto(f"{live_server.url}/en/entries/{entry.reference}/")
+        # The deadline has passed and no upload finished in the grace period: no submit button is offered.
+        assert page.get_by_role("button", name="Submit the entry").count() == 0
+        # A page left open from before the deadline still posts its form: the server refuses it.
+        page.evaluate(
+            """(action) => {
+              const form = document.createElement('form');
+              form.method = 'post';
+              form.action = action;
+              form.appendChild(document.querySelector('input[name=csrfmiddlewaretoken]').cloneNode());
+              document.body.appendChild(form);
+              form.submit();
+            }""",
+            f"/en/entries/{entry.reference}/submit/",
+        )
+        page.wait_for_load_state()
+        page.get_by_text("The deadline has passed: entries closed on").wait_for()
+        local = page.locator("[data-local-time]").first
+        local.wait_for()
+        amman = closes.astimezone(ZoneInfo("Asia/Amman"))
+        assert "In your time zone:" in local.inner_text()
+        shown = local.inner_text()
+        assert f"{amman.strftime('%B')} {amman.day}," in shown and amman.strftime("%I:%M") in shown
+        assert "GMT+3" in shown  # Amman's offset, not Zurich's
+        assert_accessible(page, "deadline-refused-360px")
+    finally:
+        context.close()
