@@ -346,13 +346,54 @@ def _translated(texts: dict[str, dict[str, str]]) -> dict[str, str]:
     return fields
 
 
+def fill_contest(contest: Contest, *, year: int, title_suffix: str = "") -> Contest:
+    """Give the contest the call's texts, rules, themes and categories (the same in every edition)."""
+    texts = {**CONTEST_TEXTS, "title": {lang: text + title_suffix for lang, text in CONTEST_TEXTS["title"].items()}}
+    for field, value in _translated(texts).items():
+        setattr(contest, field, value)
+    contest.min_age, contest.max_age = 18, 29
+    contest.age_reference = AgeReference.CLOSING
+    contest.max_entries_per_entrant = 3
+    contest.reference_prefix = f"CCM-{year}"
+    contest.max_team_size = 3
+    contest.rules_version = 1
+    contest.full_clean()
+    contest.save()
+    for position, theme in enumerate(THEMES, start=1):
+        Theme.objects.update_or_create(contest=contest, position=position, defaults=_translated(theme))
+    for position, spec in enumerate(CATEGORIES, start=1):
+        texts = {key: spec[key] for key in ("title", "description")}
+        limits = {key: value for key, value in spec.items() if key not in texts}
+        Category.objects.update_or_create(contest=contest, position=position, defaults={**_translated(texts), **limits})
+    return contest
+
+
+def demo_user(*, email: str, name: str, role: str, born: date, country: str, language: str):
+    """The demo person with this email, made once with the demo password and a verified address."""
+    user_model = get_user_model()
+    profile = {"full_name": name, "date_of_birth": born, "country": country, "preferred_language": language}
+    user, created = user_model.objects.get_or_create(email=email, defaults=profile)
+    missing = {field: value for field, value in profile.items() if not getattr(user, field)}
+    if missing:
+        user_model.objects.filter(pk=user.pk).update(**missing)
+        user.refresh_from_db()
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        if role == Role.ORGANIZER:
+            user.is_staff = True
+            user.is_superuser = True
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
 @transaction.atomic
 def seed_demo(*, now: datetime) -> list[DemoLogin]:
-    """Create or refresh the demo contest and people. Running it twice changes nothing.
+    """Create or refresh the open demo contest and its people. Running it twice changes nothing.
 
     Dates are set only when the contest is first made, so a running demo keeps
     its deadline: it opens a week before today and closes at 23:59 Geneva time
-    sixty days after.
+    sixty days after. The past editions are `demo_editions.seed_past_editions`.
     """
     contest = Contest.objects.filter(slug=SLUG).first()
     if contest is None:
@@ -365,40 +406,11 @@ def seed_demo(*, now: datetime) -> list[DemoLogin]:
             closes_at=datetime.combine(local_today + timedelta(days=60), time(23, 59), tzinfo=zone),
             status=ContestStatus.OPEN,
         )
-    for field, value in _translated(CONTEST_TEXTS).items():
-        setattr(contest, field, value)
-    contest.min_age, contest.max_age = 18, 29
-    contest.age_reference = AgeReference.CLOSING
-    contest.max_entries_per_entrant = 3
-    contest.reference_prefix = f"CCM-{contest.opens_at.year}"
-    contest.max_team_size = 3
-    contest.rules_version = 1
-    contest.full_clean()
-    contest.save()
+    fill_contest(contest, year=contest.opens_at.year)
 
-    for position, theme in enumerate(THEMES, start=1):
-        Theme.objects.update_or_create(contest=contest, position=position, defaults=_translated(theme))
-    for position, spec in enumerate(CATEGORIES, start=1):
-        texts = {key: spec[key] for key in ("title", "description")}
-        limits = {key: value for key, value in spec.items() if key not in texts}
-        Category.objects.update_or_create(contest=contest, position=position, defaults={**_translated(texts), **limits})
-
-    user_model = get_user_model()
     logins = []
     for email, name, role, born, country, language in DEMO_PEOPLE:
-        profile = {"full_name": name, "date_of_birth": born, "country": country, "preferred_language": language}
-        user, created = user_model.objects.get_or_create(email=email, defaults=profile)
-        missing = {field: value for field, value in profile.items() if not getattr(user, field)}
-        if missing:
-            user_model.objects.filter(pk=user.pk).update(**missing)
-            user.refresh_from_db()
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            if role == Role.ORGANIZER:
-                user.is_staff = True
-                user.is_superuser = True
-            user.save()
-        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        user = demo_user(email=email, name=name, role=role, born=born, country=country, language=language)
         ContestRole.objects.get_or_create(contest=contest, user=user, role=role)
         if role == Role.ENTRANT and not Registration.objects.filter(contest=contest, user=user).exists():
             registration.register(contest=contest, user=user, now=now)
