@@ -75,6 +75,8 @@ class FileState(models.TextChoices):
     PROCESSING = "processing", _("Being processed")
     READY = "ready", _("Ready")
     NEEDS_ACTION = "needs_action", _("Needs your action")
+    # Attempts ran out on a problem outside the file: the organizers must act, not the entrant.
+    HELD = "held", _("Held up by a problem on our side")
 
 
 class AttachmentKind(models.TextChoices):

@@ -125,6 +125,10 @@ class Upload(models.Model):
         return f"{self.entry.reference} – {self.offset}/{self.length}"
 
 
+# Error codes of jobs that failed for reasons that are not the file's.
+GAVE_UP, NOT_MADE = "gave_up", "not_made"
+
+
 class MediaAsset(models.Model):
     """A finished original file of an entry, in private storage. The newest one not replaced is the entry's."""
 
@@ -154,9 +158,11 @@ class MediaAsset(models.Model):
     @property
     def state(self) -> str:
         """Derived from the jobs (prefetch them on list pages): any failure needs the entrant, all done is ready."""
-        statuses = {job.status for job in self.jobs.all()}
+        jobs = list(self.jobs.all())
+        statuses = {job.status for job in jobs}
         if JobStatus.FAILED in statuses:
-            return FileState.NEEDS_ACTION
+            failed = {job.error_code for job in jobs if job.status == JobStatus.FAILED}
+            return FileState.HELD if failed <= {GAVE_UP, NOT_MADE} else FileState.NEEDS_ACTION
         if statuses and statuses == {JobStatus.DONE}:
             return FileState.READY
         if JobStatus.RUNNING in statuses or JobStatus.DONE in statuses:

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from .enums import FileState, JobKind
-from .models import Entry, MediaAsset, ProcessingJob, Rendition
+from .models import NOT_MADE, Entry, MediaAsset, ProcessingJob, Rendition
 
 # Which renditions show a file on its owner's page, by what its jobs make.
 PREVIEW_SPECS = {
@@ -13,7 +13,7 @@ PREVIEW_SPECS = {
     "audio": ("audio.m4a", "waveform.png"),
     "pdf": ("preview.jpg",),
 }
-FINAL_STATES = frozenset({FileState.READY, FileState.NEEDS_ACTION})
+FINAL_STATES = frozenset({FileState.READY, FileState.NEEDS_ACTION, FileState.HELD})
 
 
 def current_assets() -> Prefetch:
@@ -91,7 +91,7 @@ def processing_status(entry: Entry, asset: MediaAsset | None = None) -> dict:
                     "status_label": job.get_status_display(),
                 }
                 for job in jobs
-                if job.error_code != "not_made"
+                if job.error_code != NOT_MADE
             ],
             "preview": preview(entry, asset) if state == FileState.READY else None,
         },

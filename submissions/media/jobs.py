@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from ..enums import JobKind, JobQueue, JobStatus
-from ..models import MediaAsset, ProcessingJob, Rendition
+from ..models import GAVE_UP, NOT_MADE, MediaAsset, ProcessingJob, Rendition
 from . import plan
 from .base import MediaRejected, MediaTransient, Output
 
@@ -236,7 +236,7 @@ def _reject(job: ProcessingJob, rejection: MediaRejected) -> None:
     with transaction.atomic():
         _finish(job, JobStatus.FAILED, code=rejection.code, message=rejection.message)
         others = job.asset.jobs.select_for_update().filter(status=JobStatus.QUEUED)
-        others.update(status=JobStatus.FAILED, error_code="not_made", finished_at=timezone.now())
+        others.update(status=JobStatus.FAILED, error_code=NOT_MADE, finished_at=timezone.now())
         transaction.on_commit(lambda: tell_entrant(asset_id=job.asset_id))
 
 
@@ -263,7 +263,7 @@ def _give_up(job: ProcessingJob) -> None:
             "We could not process this file because of a problem on our side, not with your file. "
             "It is kept safe and the organizers have been told; you do not need to upload it again."
         )
-    _finish(job, JobStatus.FAILED, code="gave_up", message=message)
+    _finish(job, JobStatus.FAILED, code=GAVE_UP, message=message)
 
 
 # --- Telling the entrant ---------------------------------------------------

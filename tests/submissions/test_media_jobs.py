@@ -84,6 +84,7 @@ def test_a_job_that_keeps_failing_for_outside_reasons_stops_and_says_it_is_not_t
     job.refresh_from_db()
     assert (job.status, job.attempts, job.error_code) == (JobStatus.FAILED, 2, "gave_up")
     assert "not with your file" in job.error_message
+    assert MediaAsset.objects.get(pk=asset.pk).state == FileState.HELD
     assert not mail.outbox, "nothing for the entrant to do, so no email"
 
 
