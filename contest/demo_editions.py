@@ -1,10 +1,13 @@
-"""The demo's past edition in judging: entries with generated media, screened, assigned and partly scored.
+"""The demo's past editions: last year's in judging (screened, assigned, partly scored), and the one before it
+announced, with its winners' gallery.
 
 Everything goes through the services an entrant, an organizer and a judge would
 use; the entrants' part is played at a time inside the edition's dates (the
 services take `now`), the jury's part at the time of seeding. Only the files
 skip the upload endpoint: each is stored as `submissions.uploads.finish` stores
-one, and the real pipeline (a worker) makes its renditions after seeding.
+one, and the real pipeline makes its renditions: a worker after seeding, or
+(for the announced edition's pictures, which must exist before publishing) the
+same jobs run here.
 """
 
 import hashlib
@@ -21,11 +24,11 @@ from judging import services as judging
 from judging.enums import ScreeningOutcome
 from judging.models import Assignment, Round
 from results import services as results
-from results.enums import TieBreakStep
+from results.enums import AwardKind, TieBreakStep
 from submissions import services as submissions
-from submissions.enums import AIUse, Declaration
+from submissions.enums import AIUse, Declaration, JobStatus
 from submissions.media import jobs
-from submissions.models import Entry, MediaAsset
+from submissions.models import Entry, MediaAsset, ProcessingJob
 from submissions.sniff import sniff_format
 
 from . import demo_media, registration
@@ -119,6 +122,24 @@ PAST_ENTRIES = [
     ("entrant2@voices.example", 3, MediaKind.PHOTO, "The last stockpile",
      "The day the last stockpile of a country was destroyed, seen from the village nearby.", (8, 9, 7)),
 ]
+# The edition two years back, announced: every judge scored every work.
+ANNOUNCED_ENTRIES = [
+    ("entrant3@voices.example", 2, MediaKind.ARTWORK, "Safe paths to school",
+     "A comic strip for the walk to school: which paths are cleared, and what to do off them.", (9, 8, 8)),
+    ("entrant1@voices.example", 1, MediaKind.PHOTO, "Harvest after clearance",
+     "The first harvest on my uncle's field, cleared the spring before.", (8, 7, 7)),
+    ("entrant4@voices.example", 3, MediaKind.ESSAY, "Letter to a stockpile",
+     "An essay written as a letter to the last cluster munitions my country kept.", (6, 7, 6)),
+]
+CITATION = {
+    "en": "A poster every primary school can use: it shows the danger and the one thing to do.",
+    "fr": "Une affiche que toute école primaire peut utiliser : elle montre le danger et la seule chose à faire.",
+    "es": "Un cartel que cualquier escuela primaria puede usar: muestra el peligro y lo único que hay que hacer.",
+    "ru": "Плакат, который может использовать любая начальная школа: он показывает опасность и то единственное, "
+    "что нужно сделать.",
+    "ar": "ملصق يمكن لأي مدرسة ابتدائية استخدامه: يُظهر الخطر والشيء الوحيد الذي يجب فعله.",
+    "zh_hans": "一张每所小学都能使用的海报：它展示了危险，以及唯一该做的事。",
+}
 NEEDS_FFMPEG = {MediaKind.VIDEO, MediaKind.AUDIO}
 PARTWAY_JUDGE = "judge1@voices.example"  # submits two scores and keeps a third as a draft
 FINISHED_JUDGE = "judge3@voices.example"  # has scored every entry given to them
@@ -130,12 +151,17 @@ class PastEdition:
     contest: Contest
     round: Round
     entrants: list[DemoLogin]
+    announced: Contest | None = None
     made: bool = False
     skipped: list[str] = field(default_factory=list)
 
 
 def judging_slug(open_contest: Contest) -> str:
     return f"{SLUG}-{open_contest.opens_at.year - 1}"
+
+
+def announced_slug(open_contest: Contest) -> str:
+    return f"{SLUG}-{open_contest.opens_at.year - 2}"
 
 
 def _store_file(entry: Entry, path: Path) -> MediaAsset:
@@ -168,12 +194,12 @@ def _make_work(kind: str, title: str, theme: Theme, palette: int, folder: Path, 
     return None
 
 
-def _contest(open_contest: Contest, organizer) -> Contest:
-    """The edition a year before the open one: February to May, entries opened at the start."""
-    year = open_contest.opens_at.year - 1
+def _contest(open_contest: Contest, *, years_before: int, slug: str) -> Contest:
+    """An edition some years before the open one: February to May, entries opened at the start."""
+    year = open_contest.opens_at.year - years_before
     zone = open_contest.zone
     contest = Contest(
-        slug=judging_slug(open_contest),
+        slug=slug,
         time_zone=TIME_ZONE,
         opens_at=datetime.combine(date(year, 2, 1), time(0, 0), tzinfo=zone),
         closes_at=datetime.combine(date(year, 5, 31), time(23, 59), tzinfo=zone),
@@ -182,13 +208,14 @@ def _contest(open_contest: Contest, organizer) -> Contest:
     return fill_contest(contest, year=year, title_suffix=f" {year}")
 
 
-def _enter(contest: Contest, people: dict, folder: Path, ffmpeg: str | None, skipped: list[str]) -> list[Entry]:
+def _enter(contest: Contest, people: dict, folder: Path, ffmpeg: str | None, skipped: list[str],
+           works: list = PAST_ENTRIES) -> list[Entry]:
     """Each demo entrant registers and sends their works during the edition, as the entry pages would."""
     entries = []
     registered_at = contest.opens_at + timedelta(days=10)
-    for email in dict.fromkeys(e[0] for e in PAST_ENTRIES):
+    for email in dict.fromkeys(e[0] for e in works):
         registration.register(contest=contest, user=people[email], now=registered_at)
-    for number, (email, theme_at, kind, title, notes, _scores) in enumerate(PAST_ENTRIES):
+    for number, (email, theme_at, kind, title, notes, _scores) in enumerate(works):
         if kind in NEEDS_FFMPEG and ffmpeg is None:
             skipped.append(title)
             continue
@@ -206,8 +233,9 @@ def _enter(contest: Contest, people: dict, folder: Path, ffmpeg: str | None, ski
     return entries
 
 
-def _judge(contest: Contest, entries: list[Entry], organizer, judges: list, now: datetime) -> Round:
-    """Screening, a blind round of three weighted criteria with two judges per entry, and some scores."""
+def _prepare_round(contest: Contest, entries: list[Entry], organizer, judges: list, now: datetime, *,
+                   judges_per_entry: int) -> tuple[Round, list]:
+    """Screening, then a blind round of three weighted criteria, the tie-break declared, opened and assigned."""
     for entry in entries:
         judging.decide_screening(entry=entry, outcome=ScreeningOutcome.ELIGIBLE, by=organizer,
                                  now=now - timedelta(days=3))
@@ -216,7 +244,7 @@ def _judge(contest: Contest, entries: list[Entry], organizer, judges: list, now:
     round_ = judging.create_round(
         contest=contest, by=organizer, now=prepared,
         data={"name": ROUND_NAME["en"], **{f"name_{lang}": text for lang, text in ROUND_NAME.items()},
-              "judges_per_entry": 2, "blind": True},
+              "judges_per_entry": judges_per_entry, "blind": True},
     )
     criteria = []
     for weight, names, guidance in CRITERIA:
@@ -233,7 +261,17 @@ def _judge(contest: Contest, entries: list[Entry], organizer, judges: list, now:
     opened = now - timedelta(days=1)
     judging.open_round(round=round_, by=organizer, now=opened)
     judging.auto_assign(round=round_, by=organizer, now=opened)
+    return round_, criteria
 
+
+def _values(criteria: list, marks: tuple, offset: int) -> dict[str, int]:
+    return {str(c.pk): max(1, min(10, v + offset)) for c, v in zip(criteria, marks, strict=True)}
+
+
+def _judge(contest: Contest, entries: list[Entry], organizer, judges: list, now: datetime) -> Round:
+    """The round of last year's edition: two judges per entry, one judge partway, one finished."""
+    round_, criteria = _prepare_round(contest, entries, organizer, judges, now, judges_per_entry=2)
+    opened = now - timedelta(days=1)  # as _prepare_round opened it
     scores = {entry.pk: next(e[5] for e in PAST_ENTRIES if e[3] == entry.title) for entry in entries}
     for judge in judges:
         if judge.email not in (PARTWAY_JUDGE, FINISHED_JUDGE):
@@ -241,9 +279,7 @@ def _judge(contest: Contest, entries: list[Entry], organizer, judges: list, now:
         queue = list(Assignment.objects.filter(round=round_, judge=judge).order_by("entry_id"))
         to_submit = queue if judge.email == FINISHED_JUDGE else queue[:2]
         for hour, assignment in enumerate(queue if judge.email == FINISHED_JUDGE else queue[:3], start=1):
-            offset = JUDGE_OFFSETS[judge.email]
-            marks = zip(criteria, scores[assignment.entry_id], strict=True)
-            values = {str(c.pk): max(1, min(10, v + offset)) for c, v in marks}
+            values = _values(criteria, scores[assignment.entry_id], JUDGE_OFFSETS[judge.email])
             action = judging.submit_score if assignment in to_submit else judging.save_score
             action(assignment=assignment, values=values, expected_version=0, by=judge,
                    now=opened + timedelta(hours=hour),
@@ -252,15 +288,77 @@ def _judge(contest: Contest, entries: list[Entry], organizer, judges: list, now:
     return round_
 
 
+def _award(contest: Contest, entries: list[Entry], organizer, judges: list, now: datetime) -> Round:
+    """Every judge scores every work, the round closes, the two best get awards and are verified."""
+    round_, criteria = _prepare_round(contest, entries, organizer, judges, now, judges_per_entry=len(judges))
+    opened = now - timedelta(days=1)
+    scores = {entry.pk: next(e[5] for e in ANNOUNCED_ENTRIES if e[3] == entry.title) for entry in entries}
+    for offset, judge in enumerate(judges, start=-1):
+        for assignment in Assignment.objects.filter(round=round_, judge=judge).order_by("entry_id"):
+            judging.submit_score(assignment=assignment, values=_values(criteria, scores[assignment.entry_id], offset),
+                                 expected_version=0, by=judge, now=opened + timedelta(hours=2 + offset),
+                                 feedback="Thank you: the message comes through.")
+    judging.close_round(round=round_, by=organizer, now=now - timedelta(hours=20))
+    best, second = sorted(entries, key=lambda e: scores[e.pk], reverse=True)[:2]
+    decided = now - timedelta(hours=10)
+    results.give_award(contest=contest, entry=best, kind=AwardKind.WINNER, by=organizer, now=decided,
+                       texts={f"citation_{lang}": text for lang, text in CITATION.items()})
+    results.give_award(contest=contest, entry=second, kind=AwardKind.SECOND, by=organizer, now=decided,
+                       texts={"citation_en": "A quiet picture of what clearance gives back."})
+    for entry in (best, second):
+        results.verify_winner(entry=entry, identity_checked=True, age_checked=True, publish_name=True,
+                              publish_country=True, note="", by=organizer, now=decided)
+    return round_
+
+
+def _process_now(contest: Contest) -> None:
+    """Run the pipeline's jobs for these (small, still) works here, so the winners' files exist to publish; a
+    worker that gets the same messages later finds them done."""
+    for _step in range(3):  # the check, then the outputs it sends
+        waiting = ProcessingJob.objects.filter(asset__entry__contest=contest, status=JobStatus.QUEUED)
+        job_ids = list(waiting.values_list("pk", flat=True))
+        if not job_ids:
+            return
+        for job_id in job_ids:
+            jobs.run_job(job_id=job_id)
+
+
+def seed_announced_edition(*, now: datetime, open_contest: Contest, people: dict) -> Contest:
+    """The edition two years back, judged, awarded and announced, with its winners' gallery."""
+    existing = Contest.objects.filter(slug=announced_slug(open_contest)).first()
+    if existing is not None:
+        return existing
+    organizer = people[DEMO_PEOPLE[0][0]]
+    judges = [people[p[0]] for p in DEMO_PEOPLE if p[2] == Role.JUDGE]
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
+            tempfile.TemporaryDirectory(prefix="voices-demo-") as folder, transaction.atomic():
+        contest = _contest(open_contest, years_before=2, slug=announced_slug(open_contest))
+        for email, _name, role, *_rest in [*DEMO_PEOPLE, *PAST_ENTRANTS]:
+            ContestRole.objects.get_or_create(contest=contest, user=people[email], role=role)
+        entries = _enter(contest, people, Path(folder), None, [], works=ANNOUNCED_ENTRIES)
+        change_contest_status(contest=contest, to=ContestStatus.CLOSED)
+        _award(contest, entries, organizer, judges, now - timedelta(days=2))
+    _process_now(contest)
+    # Scheduled a minute ago and announced now: publishing, the "announced" state and the result emails all
+    # go through the announcement itself (the emails are sent by the worker).
+    results.schedule_announcement(contest=contest, at=now - timedelta(minutes=1), by=organizer,
+                                  now=now - timedelta(minutes=2))
+    results.announce(contest_id=contest.pk, now=now)
+    contest.refresh_from_db()
+    return contest
+
+
 def seed_past_editions(*, now: datetime, open_contest: Contest) -> PastEdition:
     """Make the past edition once; when it exists, only read it (so running the demo again changes nothing)."""
     people = {}
     for email, name, role, born, country, language in [*DEMO_PEOPLE, *PAST_ENTRANTS]:
         people[email] = demo_user(email=email, name=name, role=role, born=born, country=country, language=language)
     entrants = [DemoLogin(email=e, password=DEMO_PASSWORD, role=Role.ENTRANT) for e, *_r in PAST_ENTRANTS]
+    announced = seed_announced_edition(now=now, open_contest=open_contest, people=people)
     existing = Contest.objects.filter(slug=judging_slug(open_contest)).first()
     if existing is not None:
-        return PastEdition(contest=existing, round=existing.rounds.order_by("position").first(), entrants=entrants)
+        return PastEdition(contest=existing, round=existing.rounds.order_by("position").first(), entrants=entrants,
+                           announced=announced)
     organizer = people[DEMO_PEOPLE[0][0]]
     judges = [people[p[0]] for p in DEMO_PEOPLE if p[2] == Role.JUDGE]
     skipped: list[str] = []
@@ -268,10 +366,11 @@ def seed_past_editions(*, now: datetime, open_contest: Contest) -> PastEdition:
     # The demo's entrants have example addresses and their entries are history: no receipt is sent.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
             tempfile.TemporaryDirectory(prefix="voices-demo-") as folder, transaction.atomic():
-        contest = _contest(open_contest, organizer)
+        contest = _contest(open_contest, years_before=1, slug=judging_slug(open_contest))
         for email, _name, role, *_rest in [*DEMO_PEOPLE, *PAST_ENTRANTS]:
             ContestRole.objects.get_or_create(contest=contest, user=people[email], role=role)
         entries = _enter(contest, people, Path(folder), ffmpeg, skipped)
         change_contest_status(contest=contest, to=ContestStatus.CLOSED)
         round_ = _judge(contest, entries, organizer, judges, now)
-    return PastEdition(contest=contest, round=round_, entrants=entrants, made=True, skipped=skipped)
+    return PastEdition(contest=contest, round=round_, entrants=entrants, announced=announced, made=True,
+                       skipped=skipped)

@@ -9,13 +9,14 @@ from PIL import Image
 
 from accounts.models import User
 from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
-from contest.demo_editions import judging_slug
+from contest.demo_editions import announced_slug, judging_slug
 from contest.enums import ContestStatus, Role
 from contest.models import Category, Contest, ContestRole, Theme
 from judging.enums import RoundState, ScoreState, ScreeningOutcome
 from judging.models import Assignment, AuditEvent, Criterion, Score
-from submissions.enums import EntryStatus
-from submissions.models import Entry, MediaAsset
+from results.models import Award, PublishedFile
+from submissions.enums import EntryStatus, JobStatus
+from submissions.models import Entry, MediaAsset, ProcessingJob
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,23 @@ def test_a_judge_signing_in_finds_their_queue_with_progress():
     organizer.post("/en/accounts/login/", {"login": "organizer@voices.example", "password": DEMO_PASSWORD})
     assert organizer.get(f"/en/judging/manage/rounds/{round_.pk}/progress/").status_code == 200
     assert organizer.get(f"/en/judging/manage/rounds/{round_.pk}/results/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_edition_before_is_announced_with_a_public_gallery():
+    seed_command()
+    open_contest = Contest.objects.get(slug=SLUG)
+    announced = Contest.objects.get(slug=announced_slug(open_contest))
+    assert announced.status == ContestStatus.ANNOUNCED
+    assert Award.objects.filter(contest=announced).count() == 2
+    # The winners' pictures went through the pipeline's jobs and were published; nothing else is public.
+    published = PublishedFile.objects.filter(entry__contest=announced)
+    assert published.exists()
+    assert set(published.values_list("entry__awards__contest", flat=True)) == {announced.pk}
+    assert not ProcessingJob.objects.filter(asset__entry__contest=announced).exclude(status=JobStatus.DONE).exists()
+    gallery = Client().get(f"/en/contests/{announced.slug}/winners/")
+    assert gallery.status_code == 200
+    text = gallery.content.decode()
+    assert "Safe paths to school" in text and "Kwame Entrant" in text
+    assert "Letter to a stockpile" not in text, "only awarded works are shown"
+    assert Client().get(f"/en/contests/{judging_slug(open_contest)}/winners/").status_code == 404

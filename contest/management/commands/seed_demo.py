@@ -32,6 +32,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {'Made' if past.made else 'Kept'} last year's edition, in judging: {site}/contests/{contest.slug}/"
         )
+        if past.announced is not None:
+            self.stdout.write(f"  The edition before it, announced: winners' gallery {site}/contests/"
+                              f"{past.announced.slug}/winners/")
         if past.skipped:
             self.stdout.write(self.style.WARNING(
                 "  ffmpeg is not on PATH, so these entries were left out: " + ", ".join(past.skipped)
