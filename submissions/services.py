@@ -24,7 +24,8 @@ from contest import eligibility
 from contest.enums import ContestStatus, MediaKind
 from contest.models import Contest, Registration
 
-from .enums import DECLARATIONS_VERSION, AIUse, CoCreatorStatus, Declaration, EntryStatus
+from . import selectors
+from .enums import DECLARATIONS_VERSION, AIUse, CoCreatorStatus, Declaration, EntryStatus, FileState
 from .models import CoCreator, Entry, EntryDeclaration
 from .words import word_count
 
@@ -193,7 +194,8 @@ def update_entry(*, entry: Entry, data: dict, declarations: set[str], now: datet
 def still_to_do(entry: Entry, *, registration: Registration | None = None) -> list[str]:
     """What must be done before the entry can be submitted, in words the entrant can act on.
 
-    Reads the entry's files, declarations and co-creators through `.all()`, so a
+    Reads the entry's declarations and co-creators through `.all()` and its file through
+    `selectors.current_file` (prefetch `selectors.current_assets()`), so a
     page that prefetched them asks the database nothing more.
     """
     todo = []
@@ -202,7 +204,11 @@ def still_to_do(entry: Entry, *, registration: Registration | None = None) -> li
     if registration is None or not registration.may_enter:
         todo.append(_("Your registration must allow you to enter: see your registration page."))
     category = entry.category
-    has_file = any(asset.replaced_at is None for asset in entry.assets.all())
+    current = selectors.current_file(entry)
+    has_file = current is not None
+    if current is not None and current.state == FileState.NEEDS_ACTION:
+        # A file still being processed never holds an entry back on deadline night; a refused one does.
+        todo.append(current.failure_message or _("Your file could not be used. Upload another one."))
     if category.media_kind == MediaKind.ESSAY:
         words = word_count(entry.essay_text)
         if not words and not has_file:

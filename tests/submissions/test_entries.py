@@ -287,6 +287,41 @@ def test_a_video_entry_asks_for_its_file_and_cannot_be_submitted_yet(client):
 
 
 # --- Submitting -------------------------------------------------------------
+def _video_entry_with_a_file(contest, *, check_status, message=""):
+    from submissions.enums import JobKind
+    from submissions.models import MediaAsset, ProcessingJob
+
+    entrant = registered(contest)
+    entry = draft(contest, entrant, category=contest.categories.get(media_kind=MediaKind.VIDEO), essay_text="")
+    asset = MediaAsset.objects.create(entry=entry, file="entries/x.mp4", size=10, sha256="0" * 64, file_format="mp4")
+    ProcessingJob.objects.create(
+        asset=asset, kind=JobKind.PROBE, status=check_status, error_code="too_long" if message else "",
+        error_message=message,
+    )
+    return entrant, entry
+
+
+def test_a_refused_file_must_be_replaced_before_the_entry_can_be_submitted(client):
+    contest = essay_contest()
+    refusal = "Your video is 4 min 12 s long; this category allows at most 3 minutes. Shorten it and upload it again."
+    entrant, entry = _video_entry_with_a_file(contest, check_status="failed", message=refusal)
+    client.force_login(entrant)
+
+    assert services.still_to_do(entry) == [refusal]
+    response = client.post(entry_url(entry, "submit/"), follow=True)
+
+    assert refusal in messages_on(response)
+    entry.refresh_from_db()
+    assert entry.status == "draft"
+
+
+def test_a_file_still_being_processed_does_not_hold_the_entry_back():
+    contest = essay_contest()
+    _entrant, entry = _video_entry_with_a_file(contest, check_status="running")
+
+    assert services.still_to_do(entry) == []
+
+
 def test_submitting_a_complete_entry_shows_the_receipt_and_emails_it_once(client, django_capture_on_commit_callbacks):
     contest = essay_contest()
     entrant = registered(contest, email="itzel@voices.example")
