@@ -35,7 +35,7 @@ def run_make_run(tmp_path, extra_env: dict[str, str], log_name: str) -> None:
                     pytest.fail(f"make run exited with {make.returncode}; see {log_path}")
                 try:
                     return requests.get(f"{base}/healthz", timeout=5).status_code == 200
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # slow to answer while it starts
                     return False
 
             wait_until(healthy, timeout=240, interval=1, message="make run to report healthy at /healthz")
