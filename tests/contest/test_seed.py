@@ -168,3 +168,13 @@ def test_the_edition_before_is_announced_with_a_public_gallery():
     assert "Safe paths to school" in text and "Kwame Entrant" in text
     assert "Letter to a stockpile" not in text, "only awarded works are shown"
     assert Client().get(f"/en/contests/{judging_slug(open_contest)}/winners/").status_code == 404
+
+
+def test_without_ffmpeg_the_film_and_the_podcast_are_left_out_and_the_command_says_so(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no ffmpeg on it
+    printed = seed_command()
+    past = Contest.objects.get(slug=judging_slug(Contest.objects.get(slug=SLUG)))
+    assert "ffmpeg is not on PATH" in printed and "Every cleared field" in printed
+    kinds = set(Entry.objects.filter(contest=past).values_list("category__media_kind", flat=True))
+    assert kinds == {"photo", "artwork", "essay"}
+    assert past.rounds.get().state == RoundState.OPEN
