@@ -90,7 +90,7 @@ def _prepare(env: dict[str, str]) -> str:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "seed_demo", "--open-only"], cwd=ROOT, env=env, check=True, capture_output=True)
     code = (
         "from django.utils import timezone; from contest.models import Contest; from accounts.models import User;"
         "from submissions.services import create_entry;"

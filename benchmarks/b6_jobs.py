@@ -125,7 +125,7 @@ def run() -> dict:
         try:
             manage = [sys.executable, "manage.py"]
             subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-            subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+            subprocess.run([*manage, "seed_demo", "--open-only"], cwd=ROOT, env=env, check=True, capture_output=True)
             for layout, queues in layouts.items():
                 redis.Redis.from_url(redis_url).flushdb()
                 workers = [_worker(env, f"{layout}-{i}", q, folder / f"{layout}-{i}.log") for i, q in enumerate(queues)]
