@@ -72,7 +72,7 @@ def test_the_organizer_pages_pass_axe(page, live_server, announced):
     for name, path in [("manage", "results/manage/"), ("statistics", "results/manage/statistics/"),
                        ("feedback", "results/manage/feedback/"),
                        ("verify", f"results/manage/verify/{made.entries[0].pk}/")]:
-        page.goto(f"{live_server.url}/en/contests/{made.contest.slug}/{name and path}")
+        page.goto(f"{live_server.url}/en/contests/{made.contest.slug}/{path}")
         assert_accessible(page, f"results-organizer-{name}")
     sign_in(page, live_server, made.entries[0].entrant)
     page.goto(f"{live_server.url}/en/contests/{made.contest.slug}/my-result/")
