@@ -159,6 +159,9 @@ def give_award(*, contest: Contest, entry: Entry, kind: str, by: User, now: date
         raise ResultsRefused(_("The entry is not in that theme."))
     if category is not None and (category.contest_id != contest.pk or entry.category_id != category.pk):
         raise ResultsRefused(_("The entry is not in that category."))
+    # Also the database's constraint, except on SQLite, which cannot treat empty scopes as equal.
+    if kind in PLACES and Award.objects.filter(contest=contest, kind=kind, theme=theme, category=category).exists():
+        raise ResultsRefused(_("This place is already awarded in this scope. Withdraw that award first."))
     texts = texts or {}
     if kind == AwardKind.SPECIAL and not texts.get("name_en", "").strip():
         raise ResultsRefused(_("Give the special prize its name, at least in English."))
