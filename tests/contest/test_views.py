@@ -62,3 +62,15 @@ def test_contest_text_falls_back_to_english(client):
     page = client.get("/fr/contests/en-only/").content.decode()
     assert "Only in English" in page
     assert '<html lang="fr"' in page
+
+
+def test_an_announced_contest_leads_to_its_winners_and_an_open_one_does_not(client):
+    from django.urls import reverse
+
+    announced = ContestFactory(status=ContestStatus.ANNOUNCED)
+    still_open = ContestFactory(status=ContestStatus.OPEN)
+
+    page = client.get(f"/en/contests/{announced.slug}/").content.decode()
+    assert reverse("results:gallery", args=[announced.slug]) in page
+    assert "See the winners" in page
+    assert "See the winners" not in client.get(f"/en/contests/{still_open.slug}/").content.decode()
