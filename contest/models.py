@@ -178,6 +178,9 @@ class Category(models.Model):
     )
     min_words = models.PositiveIntegerField(_("fewest words"), null=True, blank=True)
     max_words = models.PositiveIntegerField(_("most words"), null=True, blank=True, validators=[MinValueValidator(1)])
+    max_pages = models.PositiveIntegerField(
+        _("most pages"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("For PDF files.")
+    )
 
     class Meta:
         verbose_name = _("category")

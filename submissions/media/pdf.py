@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..words import word_count
 from .base import Facts, MediaRejected, MediaTransient, Output
@@ -285,10 +286,21 @@ def pdf_text(path: Path) -> str:
 
 
 def check_pdf(facts: Facts, category: "Category") -> None:
-    """Refuse an essay whose word count is outside the category's limits, saying both numbers."""
+    """Refuse a PDF with more pages, or an essay with more or fewer words, than the category allows."""
     def grouped(number: int) -> str:
         return number_format(number, use_l10n=True, force_grouping=True)
 
+    max_pages = getattr(category, "max_pages", None)
+    if max_pages and facts.pages is not None and facts.pages > max_pages:
+        raise MediaRejected(
+            "too_many_pages",
+            ngettext(
+                "Your PDF has %(pages)s pages; this category allows at most %(max)s page. Shorten it.",
+                "Your PDF has %(pages)s pages; this category allows at most %(max)s pages. Shorten it.",
+                max_pages,
+            )
+            % {"pages": grouped(facts.pages), "max": grouped(max_pages)},
+        )
     if not (category.min_words or category.max_words) or facts.words is None:
         return
     if facts.words == 0:

@@ -146,6 +146,16 @@ def test_an_essay_over_the_limit_says_both_numbers(tmp_path):
     assert refused.message == "Your essay has 1,240 words; this category allows at most 1,000. Shorten it."
 
 
+def test_a_pdf_longer_than_the_category_allows_says_both_numbers(tmp_path):
+    facts = pdf.probe_pdf(write(tmp_path, essay(1240)))
+
+    refused = refusal(pdf.check_pdf, facts, essay_category(max_pages=2, max_words=2000))
+
+    assert refused.code == "too_many_pages"
+    assert refused.message == "Your PDF has 3 pages; this category allows at most 2 pages. Shorten it."
+    pdf.check_pdf(facts, essay_category(max_pages=3, max_words=2000))
+
+
 def test_an_essay_under_the_minimum_says_both_numbers():
     refused = refusal(pdf.check_pdf, Facts(kind="pdf", words=480), essay_category(min_words=500, max_words=1000))
 
