@@ -152,6 +152,12 @@ def test_an_organizer_reads_the_results_and_advances_the_top_two(page, live_serv
     assert_accessible(page, "judging-5-progress")
 
 
+WIDER_THAN_THE_PAGE = """[...document.querySelectorAll('body *')].filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.right > innerWidth + 1 || r.left < -1;
+}).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width))"""
+
+
 @pytest.mark.parametrize(
     ("browser_page", "width", "language"), [("phone_page", 360, "en"), ("phone_page", 360, "ar"), ("page", 1280, "en")]
 )
@@ -177,7 +183,8 @@ def test_the_judging_pages_fit_a_phone_and_a_desktop(
         ("details", f"contests/{j.contest.slug}/details/"),
     ):
         page.goto(f"{live_server.url}/{language}/judging/{path}")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways"
+        wide = page.evaluate(WIDER_THAN_THE_PAGE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways: {wide}"
         assert_accessible(page, f"judging-{name}-{language}-{width}px")
     page.context.clear_cookies()
     invitation = services.invite_judge(
@@ -197,7 +204,9 @@ def test_the_judging_pages_fit_a_phone_and_a_desktop(
         ("entry", f"manage/rounds/{j.round.pk}/entries/{j.entries[0].pk}/"),
     ):
         page.goto(f"{live_server.url}/{language}/judging/{path}")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (
+            f"{path} scrolls sideways: {page.evaluate(WIDER_THAN_THE_PAGE)}"
+        )
         assert_accessible(page, f"judging-{name}-{language}-{width}px")
 
 

@@ -6,7 +6,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from judging.models import Score
 from results import selectors, services, tasks
@@ -61,10 +62,20 @@ def test_the_worker_announces_at_the_time_and_each_entrant_gets_exactly_one_emai
     assert "shortlist" in by_person[made.entries[1].entrant.email]["Subject"]
     other = by_person[last.entrant.email]
     body = other.get_body().get_content()
-    assert "Thank you for taking part" in body
+    with translation.override("ar"):  # the entrant's language, not the page's
+        thanks = gettext(
+            "Thank you for taking part in “%(title)s”. The jury has chosen the winners; "
+            "your work was not among them this time."
+        ) % {"title": made.contest.title}
+        retention = gettext(
+            "The original files of entries without an award will be deleted on %(day)s. "
+            "Download anything you want to keep before then."
+        ).split("%(day)s")[0]
+    assert thanks != "Thank you" and thanks in body
+    assert "Thank you for taking part" not in body
     assert "Strong idea; the sound needs work." in body, "moderated feedback is included"
     assert f"/ar/contests/{made.contest.slug}/winners/" in body, "links in the entrant's language"
-    assert "will be deleted on" in body, "the retention notice"
+    assert retention in body, "the retention notice"
     assert selectors.notification_counts(contest=made.contest) == {
         "pending": 0, "sending": 0, "sent": 4, "failed": 0, "total": 4}
 
