@@ -71,5 +71,6 @@ def worker_mail(directory: Path) -> list[email.message.Message]:
     for path in sorted(directory.glob("*.log")):
         for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
             if chunk.strip():
-                found.append(email.message_from_string(chunk, policy=email.policy.default))
+                # As bytes: from a str the email package decodes an 8-bit UTF-8 body with raw-unicode-escape.
+                found.append(email.message_from_bytes(chunk.encode(), policy=email.policy.default))
     return found
