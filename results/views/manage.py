@@ -35,6 +35,16 @@ def _refused(request: HttpRequest, error: services.ResultsRefused) -> None:
         messages.error(request, message)
 
 
+def _errors_shown(request: HttpRequest, form) -> bool:
+    """An invalid form's errors become messages on the results page, which these forms post from."""
+    if form.is_valid():
+        return False
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return True
+
+
 def _tie_break_initial(results) -> dict:
     initial = {f"step_{i}": step for i, step in enumerate(results.steps, start=1)}
     initial["criterion"] = results.tie_break_criterion_id
@@ -85,10 +95,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 def declare_tie_break(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     form = TieBreakForm(request.POST, contest=contest)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
     try:
         services.declare_tie_break(contest=contest, steps=form.cleaned_data["steps"],
@@ -133,10 +140,7 @@ def decide_tie(request: HttpRequest, slug: str) -> HttpResponse:
 def give_award(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     form = AwardForm(request.POST, contest=contest)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
     scope = form.cleaned_data.get("scope") or ""
     theme = category = None
@@ -212,10 +216,7 @@ def verify(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     form = ScheduleForm(request.POST, contest=contest)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
     try:
         services.schedule_announcement(contest=contest, at=form.cleaned_data["at"], by=request.user,
@@ -232,10 +233,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 def change_settings(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     form = SettingsForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
     try:
         services.change_settings(contest=contest, by=request.user, now=timezone.now(), **form.cleaned_data)
