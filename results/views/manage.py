@@ -35,6 +35,17 @@ def _refused(request: HttpRequest, error: services.ResultsRefused) -> None:
         messages.error(request, message)
 
 
+def _act(request: HttpRequest, slug: str, call, success: str) -> HttpResponse:
+    """Run one service call; show its refusal, or `success`, on the results page, and go back there."""
+    try:
+        call()
+    except services.ResultsRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("results:manage", slug=slug)
+
+
 def _errors_shown(request: HttpRequest, form) -> bool:
     """An invalid form's errors become messages on the results page, which these forms post from."""
     if form.is_valid():
@@ -97,14 +108,15 @@ def declare_tie_break(request: HttpRequest, slug: str) -> HttpResponse:
     form = TieBreakForm(request.POST, contest=contest)
     if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
-    try:
-        services.declare_tie_break(contest=contest, steps=form.cleaned_data["steps"],
-                                   criterion=form.cleaned_data.get("criterion"), by=request.user, now=timezone.now())
-    except services.ResultsRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The tie-break rule is declared."))
-    return redirect("results:manage", slug=slug)
+    return _act(
+        request,
+        slug,
+        lambda: services.declare_tie_break(
+            contest=contest, steps=form.cleaned_data["steps"], criterion=form.cleaned_data.get("criterion"),
+            by=request.user, now=timezone.now(),
+        ),
+        _("The tie-break rule is declared."),
+    )
 
 
 @login_required
@@ -148,15 +160,15 @@ def give_award(request: HttpRequest, slug: str) -> HttpResponse:
         theme = Theme.objects.filter(contest=contest, pk=scope.split(":")[1]).first()
     elif scope.startswith("category:"):
         category = Category.objects.filter(contest=contest, pk=scope.split(":")[1]).first()
-    try:
-        services.give_award(contest=contest, entry=form.cleaned_data["entry"], kind=form.cleaned_data["kind"],
-                            theme=theme, category=category, texts=form.texts(), by=request.user,
-                            now=timezone.now())
-    except services.ResultsRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The award is given. Verify the entrant before the announcement."))
-    return redirect("results:manage", slug=slug)
+    return _act(
+        request,
+        slug,
+        lambda: services.give_award(
+            contest=contest, entry=form.cleaned_data["entry"], kind=form.cleaned_data["kind"], theme=theme,
+            category=category, texts=form.texts(), by=request.user, now=timezone.now(),
+        ),
+        _("The award is given. Verify the entrant before the announcement."),
+    )
 
 
 @login_required
@@ -164,13 +176,12 @@ def give_award(request: HttpRequest, slug: str) -> HttpResponse:
 def withdraw_award(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
     contest = managed_contest(request, slug)
     award = get_object_or_404(Award, pk=award_id, contest=contest)
-    try:
-        services.withdraw_award(award=award, by=request.user, now=timezone.now())
-    except services.ResultsRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The award is withdrawn."))
-    return redirect("results:manage", slug=slug)
+    return _act(
+        request,
+        slug,
+        lambda: services.withdraw_award(award=award, by=request.user, now=timezone.now()),
+        _("The award is withdrawn."),
+    )
 
 
 @login_required
@@ -218,14 +229,14 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     form = ScheduleForm(request.POST, contest=contest)
     if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
-    try:
-        services.schedule_announcement(contest=contest, at=form.cleaned_data["at"], by=request.user,
-                                       now=timezone.now())
-    except services.ResultsRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The announcement is scheduled. Until then nobody else sees the results."))
-    return redirect("results:manage", slug=slug)
+    return _act(
+        request,
+        slug,
+        lambda: services.schedule_announcement(
+            contest=contest, at=form.cleaned_data["at"], by=request.user, now=timezone.now()
+        ),
+        _("The announcement is scheduled. Until then nobody else sees the results."),
+    )
 
 
 @login_required
@@ -235,13 +246,12 @@ def change_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = SettingsForm(request.POST)
     if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
-    try:
-        services.change_settings(contest=contest, by=request.user, now=timezone.now(), **form.cleaned_data)
-    except services.ResultsRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("results:manage", slug=slug)
+    return _act(
+        request,
+        slug,
+        lambda: services.change_settings(contest=contest, by=request.user, now=timezone.now(), **form.cleaned_data),
+        _("Saved."),
+    )
 
 
 @login_required
@@ -257,13 +267,12 @@ def retry_notifications(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
-    try:
-        services.archive_contest(contest=contest, by=request.user, now=timezone.now())
-    except services.ResultsRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The contest is archived: its results are now read-only."))
-    return redirect("results:manage", slug=slug)
+    return _act(
+        request,
+        slug,
+        lambda: services.archive_contest(contest=contest, by=request.user, now=timezone.now()),
+        _("The contest is archived: its results are now read-only."),
+    )
 
 
 @login_required
