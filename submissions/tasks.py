@@ -1,10 +1,15 @@
 """Thin Celery tasks: upload housekeeping, running one processing job by its id, and the job sweeper."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from . import uploads
 from .media import jobs
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -27,3 +32,12 @@ def run_long_job(job_id: int) -> str | None:
 @shared_task
 def sweep_jobs() -> dict[str, int]:
     return jobs.sweep(now=timezone.now())
+
+
+@worker_ready.connect
+def remove_scratch_left_behind(**_signal) -> None:
+    """A worker starting on a machine where another was killed clears that one's scratch folders."""
+    try:
+        jobs.remove_leftovers(now=timezone.now())
+    except Exception:  # the worker must start even when the database is not reachable yet
+        logger.exception("could not clear the scratch folders stopped workers left")

@@ -34,6 +34,8 @@ from .base import MediaRejected, MediaTransient, Output
 logger = logging.getLogger(__name__)
 
 COPY_BYTES = 1024 * 1024
+# A job's scratch folder: `voices-job-<id>-<random>` in MEDIA_WORK_DIR (the system's temporary folder by default).
+WORK_PREFIX = "voices-job-"
 MAX_BACKOFF_SECONDS = 15 * 60
 
 try:  # S3's errors are transient too; botocore is there whenever S3 is used.
@@ -151,6 +153,7 @@ def run_job(*, job_id: int) -> str | None:
         return None
     asset = job.asset
     kind_of_file = plan.family(asset.file_format, asset.entry.category.media_kind)
+    remove_leftovers(now=timezone.now(), job_id=job.pk)  # an earlier attempt's, if its worker was killed here
     heartbeat = _Heartbeat(job.pk)
     heartbeat.start()
     # Messages are written in the entrant's language: they are stored, then shown and emailed to them.
@@ -158,7 +161,7 @@ def run_job(*, job_id: int) -> str | None:
     try:
         with (
             translation.override(language),
-            tempfile.TemporaryDirectory(prefix=f"voices-job-{job.pk}-", dir=settings.MEDIA_WORK_DIR) as work,
+            tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{job.pk}-", dir=settings.MEDIA_WORK_DIR) as work,
         ):
             original = _copy_original(asset, Path(work))
             if job.kind == JobKind.PROBE:
@@ -288,6 +291,30 @@ def tell_entrant(*, asset_id: int) -> bool:
             body = render_to_string("submissions/email/file_needs_action_body.txt", context)
         transaction.on_commit(lambda: send_mail(subject, body, None, [entry.entrant.email]))
     return True
+
+
+def remove_leftovers(*, now: datetime, job_id: int | None = None) -> int:
+    """Delete the scratch folders a killed worker left on this machine: a copy of the original, half-made outputs.
+
+    A folder stays while its job runs with a fresh heartbeat (on this machine
+    or another that shares the folder). With `job_id`, the caller has just
+    taken that job, so any folder of its is an earlier attempt's.
+    """
+    root = Path(settings.MEDIA_WORK_DIR or tempfile.gettempdir())
+    removed = 0
+    for folder in root.glob(f"{WORK_PREFIX}{job_id or ''}*-*"):
+        number = folder.name.removeprefix(WORK_PREFIX).split("-", 1)[0]
+        if not number.isdigit() or (job_id is not None and int(number) != job_id):
+            continue
+        if job_id is None:
+            job = ProcessingJob.objects.filter(pk=int(number)).only("status", "heartbeat_at", "started_at").first()
+            if job is not None and job.status == JobStatus.RUNNING and _fresh(job, now):
+                continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    if removed:
+        logger.info("removed %s scratch folders that stopped workers left behind", removed)
+    return removed
 
 
 # --- The sweeper -----------------------------------------------------------

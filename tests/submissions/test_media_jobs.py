@@ -69,6 +69,30 @@ def test_a_job_another_worker_is_running_is_left_to_it(contest):
     assert ProcessingJob.objects.get(pk=job.pk).attempts == 1
 
 
+def test_a_starting_worker_clears_scratch_folders_of_stopped_jobs_and_keeps_those_still_running(
+    contest, settings, tmp_path
+):
+    settings.MEDIA_WORK_DIR = str(tmp_path)
+    asset = checked_photo(draft(contest))
+    now = timezone.now()
+    running = ProcessingJob.objects.create(
+        asset=checked_photo(draft(contest)), kind=JobKind.IMAGES, status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+    )
+    killed = ProcessingJob.objects.create(
+        asset=asset, kind=JobKind.IMAGES, status=JobStatus.RUNNING, started_at=now - timedelta(hours=1),
+        heartbeat_at=now - timedelta(hours=1),
+    )
+    folders = {job: tmp_path / f"{jobs.WORK_PREFIX}{job.pk}-x1y2" for job in (running, killed)}
+    for folder in folders.values():
+        (folder / "out").mkdir(parents=True)
+        (folder / "original.jpg").write_bytes(b"a copy of the entrant's photo")
+    unrelated = tmp_path / "someone-elses-file"
+    unrelated.mkdir()
+
+    assert jobs.remove_leftovers(now=now) == 1
+    assert folders[running].exists() and not folders[killed].exists() and unrelated.exists()
+
+
 def test_a_job_that_keeps_failing_for_outside_reasons_stops_and_says_it_is_not_the_files_fault(contest, settings):
     settings.MEDIA_JOB_MAX_ATTEMPTS = 2
     entry = draft(contest)

@@ -87,6 +87,8 @@ def test_a_worker_killed_mid_transcode_leaves_a_job_that_completes_once_with_one
         time.sleep(2)
         assert ProcessingJob.objects.get(pk=job.pk).status == JobStatus.RUNNING, "the clip was done too soon"
         kill_9(doomed)
+        left = list(tmp_path.glob(f"{jobs.WORK_PREFIX}{job.pk}-*"))
+        assert left, "the killed worker's scratch folder (a copy of the clip, a half transcode) is still there"
 
         # The row still says running, and nothing will ever finish it: its heartbeat has stopped.
         settings.MEDIA_JOB_STALE_SECONDS = 3
@@ -108,6 +110,8 @@ def test_a_worker_killed_mid_transcode_leaves_a_job_that_completes_once_with_one
 
     job.refresh_from_db()
     assert (job.status, job.attempts, job.error_message) == (JobStatus.DONE, 2, "")
+    assert not any(folder.exists() for folder in left), "the rescuing worker clears what the killed one left"
+    assert not list(tmp_path.glob(f"{jobs.WORK_PREFIX}*"))
     assert list(Rendition.objects.filter(asset=asset).values_list("spec", flat=True)) == ["video.mp4"]
     rendition = Rendition.objects.get(asset=asset)
     with rendition.file.open("rb") as handle, av.open(handle) as container:
