@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from contest.models import Contest, Registration
-from submissions.enums import EntryStatus, JobStatus
-from submissions.models import Entry, MediaAsset, ProcessingJob
+from submissions.enums import AttachmentKind, EntryStatus, JobStatus
+from submissions.models import Attachment, Entry, MediaAsset, ProcessingJob
 from submissions.words import word_count
 
 from .common import PAGE, Page, _has_related, _limit
@@ -22,8 +22,8 @@ class ScreeningRow:
 def screening_list(*, contest: Contest, after: int | None = None, limit: int = PAGE,
                    undecided_only: bool = False) -> Page:
     """Submitted entries with their decision (or None) and the automatic flags an organizer should look at:
-    the age decision, processing failures, too long a work, too many words, the same file sent twice. Three
-    queries."""
+    the age decision, processing failures, too long a work, too many words, the same file sent twice; and the
+    signed release forms. Four queries."""
     current_assets = MediaAsset.objects.filter(replaced_at__isnull=True)
     same_file_elsewhere = MediaAsset.objects.filter(
         entry__contest=contest,
@@ -44,7 +44,15 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = P
             ),
             duplicate_file=Exists(same_file_elsewhere),
         )
-        .prefetch_related(Prefetch("assets", queryset=current_assets, to_attr="current_assets"))
+        .prefetch_related(
+            Prefetch("assets", queryset=current_assets, to_attr="current_assets"),
+            # The signed consent of the people shown, for the organizer to check; judges never see them.
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(kind=AttachmentKind.RELEASE_FORM),
+                to_attr="release_forms",
+            ),
+        )
         .order_by("pk")
     )
     if undecided_only:

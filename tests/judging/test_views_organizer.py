@@ -5,19 +5,22 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from judging import services
 from judging.enums import IneligibleReason, RoundState, ScreeningOutcome
 from judging.models import Assignment, AuditEvent, JudgeProfile, PanelMember, Round, RoundEntry, ScreeningDecision
-from submissions.enums import AIUse
-from submissions.models import MediaAsset
+from submissions.enums import AIUse, AttachmentKind
+from submissions.models import Attachment, MediaAsset
 from tests.factories import UserFactory
 from tests.judging.factories import EntryFactory, jury, make_judge
 from tests.judging.works import with_image
 from tests.pages import text
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n% a signed release form\n%%EOF\n"
 
 
 def test_screening_shows_the_automatic_flags_and_records_a_decision_told_on_release(
@@ -55,6 +58,28 @@ def test_screening_shows_the_automatic_flags_and_records_a_decision_told_on_rele
         client.post(f"/en/judging/manage/{j.contest.slug}/screening/release/")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([first.entrant.email, second.entrant.email])
     assert ScreeningDecision.objects.filter(released_at__isnull=False).count() == 2
+
+
+def test_screening_lists_each_entrys_signed_release_forms_for_the_organizer_alone_to_open(client):
+    j = jury(entries=2, judges=1, k=1, open_round=False, assign=False)
+    with_forms, without = j.entries
+    form_file = Attachment(entry=with_forms, kind=AttachmentKind.RELEASE_FORM, original_name="grandmother-consent.pdf",
+                           size=len(PDF))
+    form_file.file.save(f"attachments/{with_forms.reference}/consent.pdf", ContentFile(PDF), save=False)
+    form_file.save()
+
+    client.force_login(j.organizer)
+    page = client.get(f"/en/judging/manage/{j.contest.slug}/screening/").content.decode()
+    with_forms_part = page[page.index(f'id="entry-{with_forms.pk}"') : page.index(f'id="entry-{without.pk}"')]
+    assert "grandmother-consent.pdf" in with_forms_part
+    assert "None sent." in page[page.index(f'id="entry-{without.pk}"') :]
+    link = re.search(r'href="([^"]+/attachments/\d+/)"', with_forms_part).group(1)
+    download = client.get(link)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"].startswith("attachment")
+
+    client.force_login(j.judges[0])
+    assert client.get(link).status_code == 404  # judges never see who is shown in a work
 
 
 def test_an_organizer_creates_a_round_with_criteria_opens_closes_and_reopens_it(client):
