@@ -9,7 +9,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
-from contest.models import Contest, Registration
+from contest.models import AnonymisedRegistration, Contest, Registration
 from judging.enums import RoundState, ScoreState
 from judging.models import Criterion, Round, Score
 from judging.selectors import ranking_of
@@ -292,8 +292,9 @@ class Chart:
 
 
 def statistics(*, contest: Contest) -> dict[str, list[tuple[str, int]]]:
-    """Counts of submitted entries by theme, category, country, age band, gender, language and week; the
-    registrations of people who deleted their account count too, by what was kept of them."""
+    """Counts of submitted entries by theme, category, country, age band, gender, language and week, and of
+    registrations; those of people who deleted their account count among the registrations (their entries
+    went with them)."""
     from django.conf import settings
     from django_countries import countries
 
@@ -324,9 +325,14 @@ def statistics(*, contest: Contest) -> dict[str, list[tuple[str, int]]]:
         .annotate(n=Count("pk"))
         .order_by("week")
     )
-    registrations = Registration.objects.filter(contest=contest).aggregate(
-        total=Count("pk"), eligible=Count("pk", filter=Q(status="eligible"))
-    )
+    # A person who deleted their account leaves an anonymised registration: it still counts here.
+    registrations = Counter()
+    for model in (Registration, AnonymisedRegistration):
+        registrations.update(
+            model.objects.filter(contest=contest).aggregate(
+                total=Count("pk"), eligible=Count("pk", filter=Q(status="eligible"))
+            )
+        )
     return {
         "theme": by_theme,
         "category": by_category,

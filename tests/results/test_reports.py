@@ -10,6 +10,8 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import delete_account
+from contest.models import Registration
 from results import services
 from results.enums import NotificationKind
 from results.models import Notification
@@ -53,6 +55,26 @@ def test_the_statistics_page_counts_entries_and_entrants_in_tables_with_bars(cli
     html = client.get(reverse("results:statistics", args=[made.contest.slug])).content.decode()
     assert "Entries by theme" in html and "Entrants by age band" in html and "<meter" in html
     assert "21–23" in html or "24–26" in html  # the factory's entrants are 22
+
+
+def test_a_person_who_deletes_their_account_still_counts_among_the_registrations(client):
+    made = judged_contest(steps=["normalised_mean"])
+    now = timezone.now()
+    for number, entry in enumerate(made.entries):
+        Registration.objects.create(
+            contest=made.contest, user=entry.entrant, status="eligible" if number else "awaiting_guardian",
+            rules_version=1, accepted_rules_at=now, accepted_privacy_at=now, accepted_processing_at=now,
+        )
+    client.force_login(made.organizer)
+    url = reverse("results:statistics", args=[made.contest.slug])
+    registered = Registration.objects.filter(contest=made.contest).count()
+    eligible = Registration.objects.filter(contest=made.contest, status="eligible").count()
+    before = f"{registered} registrations, {eligible} eligible."
+    assert before in client.get(url).content.decode()
+
+    delete_account(user=made.entries[1].entrant, now=timezone.now())
+    assert Registration.objects.filter(contest=made.contest).count() == registered - 1
+    assert before in client.get(url).content.decode()
 
 
 def test_an_archived_contest_refuses_changes_and_retention_deletes_only_non_winning_originals():
