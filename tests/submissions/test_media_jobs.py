@@ -76,7 +76,8 @@ def test_a_starting_worker_clears_scratch_folders_of_stopped_jobs_and_keeps_thos
     asset = checked_photo(draft(contest))
     now = timezone.now()
     running = ProcessingJob.objects.create(
-        asset=checked_photo(draft(contest)), kind=JobKind.IMAGES, status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+        asset=checked_photo(draft(contest)), kind=JobKind.IMAGES, status=JobStatus.RUNNING, started_at=now,
+        heartbeat_at=now,
     )
     killed = ProcessingJob.objects.create(
         asset=asset, kind=JobKind.IMAGES, status=JobStatus.RUNNING, started_at=now - timedelta(hours=1),
