@@ -94,6 +94,21 @@ def test_a_starting_worker_clears_scratch_folders_of_stopped_jobs_and_keeps_thos
     assert folders[running].exists() and not folders[killed].exists() and unrelated.exists()
 
 
+def test_a_job_taken_again_first_clears_the_folder_its_killed_attempt_left(contest, settings, tmp_path):
+    settings.MEDIA_WORK_DIR = str(tmp_path)
+    asset = checked_photo(draft(contest))
+    job = ProcessingJob.objects.create(asset=asset, kind=JobKind.IMAGES, attempts=1, error_code="worker_lost")
+    earlier = tmp_path / f"{jobs.WORK_PREFIX}{job.pk}-k1ll"
+    earlier.mkdir()
+    (earlier / "original.jpg").write_bytes(b"a copy of the entrant's photo")
+    neighbour = tmp_path / f"{jobs.WORK_PREFIX}{job.pk}0-n3xt"  # job number ten times this one: not its folder
+    neighbour.mkdir()
+
+    assert jobs.run_job(job_id=job.pk) == JobStatus.DONE
+    assert not earlier.exists() and neighbour.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [neighbour.name]
+
+
 def test_a_job_that_keeps_failing_for_outside_reasons_stops_and_says_it_is_not_the_files_fault(contest, settings):
     settings.MEDIA_JOB_MAX_ATTEMPTS = 2
     entry = draft(contest)
