@@ -152,16 +152,18 @@ def _criterion_means_sql(*, round: Round, key: str) -> tuple[str, list]:
     return sql, [*params, round.pk, ScoreState.SUBMITTED, *params]
 
 
-def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_PAGE) -> StandingsPage:
+def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_PAGE,
+                   results: ContestResults | None = None) -> StandingsPage:
     """A page of the final standings, the same order and ranks as `final_standings` (see tiebreak.order), in
     six queries however many entries the round has.
 
     Ranks, ties and "separated by" depend on every entry above, so the database orders the whole round in
     one statement (window functions over the stored results) and returns only the page. A page holds the
     entries whose rank is in (start, start + limit]: entries level with each other share a rank, so a group
-    of them is never cut in two, and the pages before and after are found by the same arithmetic.
+    of them is never cut in two, and the pages before and after are found by the same arithmetic. `results`
+    is the contest's `results_for`, when the caller has it already.
     """
-    results = results_for(contest)
+    results = results or results_for(contest)
     round_ = final_round(contest)
     if round_ is None:
         return StandingsPage(None, results.steps, results.tie_break_criterion, [], {}, [], 0, 0, None, None)
@@ -173,7 +175,7 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
         steps = [step for step in steps if step != TieBreakStep.CRITERION_MEAN]
     limit = max(1, min(200, int(limit)))
     start = max(0, int(start))
-    stored_results(round=round_).exists()  # recomputes the stored results first if a score changed
+    total = stored_results(round=round_).count()  # recomputed first if a score changed since
     params: list = []
     # Means are compared to tiebreak.PLACES decimals, as whole numbers of billionths: rounding a float this way
     # groups the same values as Python's round() (a mean of judges' scores is never within a rounding error of
@@ -247,7 +249,6 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
                 tied=not unscored and level in level_with,
             )
         )
-    total = stored_results(round=round_).count()
     first = found[0]["position"] - 1 if found else start
     return StandingsPage(
         round=round_, steps=results.steps, criterion=results.tie_break_criterion, rows=standings, entries=entries,

@@ -71,7 +71,7 @@ def _start(request: HttpRequest) -> int:
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     results = selectors.results_for(contest)
-    standings = selectors.standings_page(contest=contest, start=_start(request))
+    standings = selectors.standings_page(contest=contest, start=_start(request), results=results)
     awards = selectors.awards_of(contest=contest)
     tie_forms = []
     for group in standings.ties:
