@@ -162,9 +162,9 @@ def _upload(headers: dict[str, str], base: str, reference: str, source: Path) ->
 def _wait_for(base: str) -> None:
     for _attempt in range(100):
         try:
-            requests.get(f"{base}/healthz", timeout=5)
+            requests.get(f"{base}/healthz", timeout=30)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still starting on a busy machine
             time.sleep(0.2)
 
 

@@ -50,23 +50,9 @@ def redis_url() -> str:
 
 
 def database(folder: Path) -> tuple[str, callable]:
-    """A fresh PostgreSQL database beside DATABASE_URL's (dropped afterwards), else SQLite in `folder`."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{folder / 'b6.sqlite3'}", lambda: None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"voices_b6_{os.getpid()}_{int(time.time())}"
-    admin = parts._replace(path="/postgres").geturl().replace("postgresql://", "postgres://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return parts._replace(path=f"/{name}").geturl(), drop
+    """A fresh, migrated PostgreSQL database beside DATABASE_URL's (dropped afterwards), else SQLite in `folder`."""
+    url, drop = common.fresh_database("b6")
+    return (url, drop) if url else (f"sqlite:///{folder / 'b6.sqlite3'}", drop)
 
 
 def _ffmpeg(*args: str) -> None:
@@ -115,7 +101,7 @@ def environment(folder: Path, database_url: str, redis: str) -> dict:
 
 def prepare(env: dict) -> None:
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # SQLite, or nothing
     subprocess.run([*manage, "seed_demo", "--open-only"], cwd=ROOT, env=env, check=True, capture_output=True)
 
 

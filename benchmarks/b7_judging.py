@@ -33,7 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from benchmarks import common
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES, JUDGES, K = 10_000, 100, 3
@@ -45,27 +46,8 @@ HTML_TARGET_BYTES = 200_000
 ASSIGN_TARGET_S = 10.0
 
 
-def _database() -> tuple[str | None, callable]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None, lambda: None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"voices_b7_{os.getpid()}"
-    admin = parts._replace(path="/postgres").geturl().replace("postgresql://", "postgres://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return parts._replace(path=f"/{name}").geturl(), drop
-
-
 def run(*, quick: bool = False) -> dict:
-    database_url, drop = _database()
+    database_url, drop = common.fresh_database("b7")
     if database_url is None:
         return {"skipped": "B7 needs DATABASE_URL to point at PostgreSQL", "met": False}
     folder = tempfile.TemporaryDirectory(dir=ROOT / "var")
@@ -76,7 +58,6 @@ def run(*, quick: bool = False) -> dict:
         "CONN_MAX_AGE": "0", "DEBUG": "false", "VOICES_VAR_DIR": folder.name, "STATIC_ROOT": f"{folder.name}/static",
     }  # fmt: skip
     try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                        check=True)
         result = subprocess.run(

@@ -6,12 +6,15 @@ SSIM is computed with scikit-image on luminance (ITU-R 601 luma, as Pillow's
 ffmpeg's own `ssim` filter.
 """
 
+import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -49,6 +52,47 @@ def child(code: str, *args: str, env: dict | None = None, timeout: float = 600) 
     if result.returncode != 0:
         raise RuntimeError(f"the child failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def fresh_database(prefix: str) -> tuple[str | None, callable]:
+    """A new, migrated PostgreSQL database beside DATABASE_URL's and the function that drops it; (None, no-op)
+    without PostgreSQL.
+
+    The first call migrates a template database named after the migrations' contents; later calls copy it
+    (CREATE DATABASE … TEMPLATE), which takes a moment instead of running every migration again.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None, lambda: None
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = parts._replace(path="/postgres").geturl().replace("postgresql://", "postgres://")
+    migrations = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        migrations.update(path.name.encode() + path.read_bytes())
+    template = f"voices_bench_template_{migrations.hexdigest()[:12]}"
+    name = f"voices_{prefix}_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+        if not exists:
+            building = f"{template}_{os.getpid()}"
+            connection.execute(f'CREATE DATABASE "{building}"')
+            env = {**os.environ, "DATABASE_URL": parts._replace(path=f"/{building}").geturl(),
+                   "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
+                           check=True)
+            try:
+                connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            except psycopg.errors.DuplicateDatabase:  # another run built it meanwhile
+                connection.execute(f'DROP DATABASE "{building}"')
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return parts._replace(path=f"/{name}").geturl(), drop
 
 
 def load() -> list[float]:
