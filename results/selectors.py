@@ -103,10 +103,12 @@ def final_standings(*, contest: Contest) -> Standings:
 
 # --- One page of the final standings, computed by the database ---------------------------------------------
 STANDINGS_PAGE = 50
+
+
 @dataclasses.dataclass
 class StandingsPage:
-    """Rows `start + 1` onwards of the final standings (a group of level entries is never cut in two), with their
-    entries, where the pages before and after begin, and the groups of tied entries on this page."""
+    """The entries of the final standings whose rank is in (start, start + `limit`], with the entries
+    themselves, where the pages before and after begin, and the groups of tied entries on this page."""
 
     round: Round | None
     steps: list[str]
