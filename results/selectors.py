@@ -222,7 +222,7 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
     params = [contest.pk, *params, round_.pk, start, start + limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     entries = Entry.objects.defer("statement", "essay_text", "description", "ai_use_details").in_bulk(
         [row["entry_id"] for row in found]
