@@ -331,7 +331,7 @@ def _pages(contest, organizer, round_, panel, entrant, rng: random.Random, sampl
             clients[person.pk].force_login(person)
         client = clients[person.pk]
         client.get(url(0))  # warm: the session in the cache, the stored results computed after the scores
-        times, most_queries, most_bytes = [], 0, 0
+        times, counts, most_bytes = [], [], 0
         for sample in range(samples):
             address = url(sample)
             with CaptureQueriesContext(connection) as queries:
@@ -340,13 +340,16 @@ def _pages(contest, organizer, round_, panel, entrant, rng: random.Random, sampl
                 times.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{name}: {address} answered {response.status_code}")
-            most_queries = max(most_queries, len(queries))
+            counts.append(len(queries))
             most_bytes = max(most_bytes, len(response.content))
         times.sort()
         figures[name] = {
             "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
             "median_ms": round(statistics.median(times), 2),
-            "queries": most_queries,
+            # The count most requests ran: now and then a session falls out of the shared cache and is read
+            # from the database once more, whatever the page; the most any request ran is given beside it.
+            "queries": statistics.mode(counts),
+            "queries_max": max(counts),
             "html_kb": round(most_bytes / 1000, 1),
         }
     return figures
