@@ -1,8 +1,8 @@
 """S1: how the media pipeline grows with workers: 1, 2 and 4 worker processes on one queue, 60 mixed jobs of real work.
 
-20 files are sent at once (6 videos: B3's 6 s 1080p hand-held clip, each
+24 files are sent at once (6 videos: B3's 6 s 1080p hand-held clip, each
 checked, transcoded to 720p and given a poster; 6 recordings: checked,
-AAC, waveform; 8 of B1's detailed 24-megapixel photographs: checked, web
+AAC, waveform; 12 of B1's detailed 24-megapixel photographs: checked, web
 images): 60 jobs. Worker processes with one process each, all taking both
 queues, work through them; the time from the first file sent to the last job
 done gives the throughput, compared with one worker's in the same run. Each
@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks import b6_jobs, common
 
 ROOT = common.ROOT
-FILES = {"video": 6, "audio": 6, "image": 8}
+FILES = {"video": 6, "audio": 6, "image": 12}
 WORKERS = (1, 2, 4)
 TARGET_TWO = 1.7
 
