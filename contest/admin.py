@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from .models import Category, Contest, ContestRole, Theme
+from .models import AuditEvent, Category, Contest, ContestRole, Theme
 
 
 class ThemeInline(TranslationStackedInline):
@@ -46,6 +46,24 @@ class ContestRoleAdmin(admin.ModelAdmin):
     list_filter = ("contest", "role")
     search_fields = ("user__email",)
     autocomplete_fields = ("user",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: events are written only by the services, in the transaction of the change they record."""
+
+    list_display = ("sequence", "at", "actor_label", "action", "object_type", "object_id")
+    list_filter = ("action", "contest")
+    search_fields = ("object_id", "actor_label")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 admin.site.site_header = _("Voices administration")

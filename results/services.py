@@ -1,4 +1,4 @@
-"""Every change to a contest's results, each in a transaction that writes its audit event (judging.audit)."""
+"""Every change to a contest's results, each in a transaction that writes its audit event (contest.audit)."""
 
 import logging
 import secrets
@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.enums import ContestStatus
 from contest.models import Category, Contest, Theme
 from contest.services import IllegalTransition, change_contest_status
-from judging import audit
 from judging.enums import ScreeningOutcome
 from judging.models import Criterion, Score
 from submissions.enums import AttachmentKind, EntryStatus

@@ -6,10 +6,10 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from submissions.models import Entry
 
 from .. import assignment as planner
-from .. import audit
 from ..enums import AssignmentMethod, AuditAction, ConflictKind, RoundState, ScoreState
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, PanelMember, Round, RoundEntry, Score
 from .common import JudgingRefused, locked_round, require_state

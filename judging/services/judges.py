@@ -12,11 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.enums import Role
 from contest.models import Contest, ContestRole
 from submissions.models import Entry
 
-from .. import audit
 from ..enums import AuditAction, ConflictKind, RoundState
 from ..models import ConflictOfInterest, JudgeInvitation, JudgeProfile, PanelMember, Round
 from .assigning import drop_unstarted_work, rebalance, release_conflicted_work

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from contest import audit
 
-from .. import audit, selectors
+from .. import selectors
 from ..models import Round
 
 # Not a change of state, but part of showing the jury was treated alike: who was nudged, and when.

@@ -8,11 +8,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.models import Contest
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
-from .. import audit
 from ..enums import AuditAction, RoundState, ScreeningOutcome
 from ..models import Criterion, PanelMember, Round, RoundEntry
 from .common import JudgingRefused, locked_round, require_state

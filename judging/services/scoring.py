@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 
-from .. import audit, ranking
+from .. import ranking
 from ..enums import AuditAction, RoundState, ScoreState
 from ..models import Assignment, Criterion, PanelMember, Round, Score
 from .common import JudgingRefused, StaleScore

@@ -10,11 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.models import Contest
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
-from .. import audit
 from ..enums import AuditAction, IneligibleReason, ScreeningOutcome
 from ..models import AISuspicion, ScreeningDecision
 from .common import JudgingRefused
