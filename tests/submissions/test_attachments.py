@@ -14,9 +14,9 @@ from PIL import Image
 
 from accounts import services as account_services
 from accounts.models import User
-from contest.demo import SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import SLUG, seed_demo
 from submissions import attachments, services
 from submissions.enums import AttachmentKind
 from submissions.models import Attachment, Entry

@@ -20,6 +20,10 @@ from django.core.files import File
 from django.db import transaction
 from django.test.utils import override_settings
 
+from contest import registration
+from contest.enums import ContestStatus, MediaKind, Role
+from contest.models import Category, Contest, ContestRole, Theme
+from contest.services import change_contest_status
 from judging import services as judging
 from judging.enums import ScreeningOutcome
 from judging.models import Assignment, Round
@@ -31,11 +35,8 @@ from submissions.media import jobs
 from submissions.models import Entry, MediaAsset, ProcessingJob
 from submissions.sniff import sniff_format
 
-from . import demo_media, registration
-from .demo import DEMO_PASSWORD, DEMO_PEOPLE, SLUG, TIME_ZONE, DemoLogin, demo_user, fill_contest
-from .enums import ContestStatus, MediaKind, Role
-from .models import Category, Contest, ContestRole, Theme
-from .services import change_contest_status
+from . import media as demo_media
+from .seed import DEMO_PASSWORD, DEMO_PEOPLE, SLUG, TIME_ZONE, DemoLogin, demo_user, fill_contest
 
 # More entrants for the past edition, so its entries come from several countries.
 PAST_ENTRANTS = [
