@@ -5,8 +5,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contest.eligibility import birth_date_problems
-
+from .birth_dates import birth_date_problems
 from .models import PROFILE_FIELDS, User
 
 

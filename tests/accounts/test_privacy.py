@@ -37,8 +37,14 @@ def person():
 
 
 def downloaded(response) -> str:
+    """Every app's data.json in the download, as one JSON text keyed by app."""
     with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
-        return archive.read("data.json").decode()
+        parts = {
+            name.split("/")[0]: json.loads(archive.read(name))
+            for name in archive.namelist()
+            if name.endswith("/data.json")
+        }
+    return json.dumps(parts, ensure_ascii=False)
 
 
 # --- Download ------------------------------------------------------------
@@ -52,12 +58,12 @@ def test_the_download_holds_the_account_registration_and_decision_but_no_passwor
     assert 'filename="voices-my-data.zip"' in response["Content-Disposition"]
     raw = downloaded(response)
     data = json.loads(raw)
-    (account,) = data["account"]
+    (account,) = data["accounts"]["account"]
     assert account["fields"]["email"] == EMAIL
     assert account["fields"]["full_name"] == FULL_NAME
-    (registration,) = data["registrations"]
+    (registration,) = data["contest"]["registrations"]
     assert registration["fields"]["status"] == "eligible"
-    (check,) = data["eligibility_checks"]
+    (check,) = data["contest"]["eligibility_checks"]
     assert check["fields"]["birth_date"] == person.date_of_birth.isoformat()
     assert check["fields"]["country"] == "LB"
     assert check["fields"]["age"] == 22
@@ -73,7 +79,7 @@ def test_the_download_holds_nobody_elses_data(client, person):
     raw = downloaded(client.post("/en/profile/data/download/"))
 
     assert "someone.else@voices.example" not in raw
-    assert len(json.loads(raw)["registrations"]) == 1
+    assert len(json.loads(raw)["contest"]["registrations"]) == 1
 
 
 def test_the_download_is_only_given_in_answer_to_a_post(client, person):
@@ -243,8 +249,8 @@ def test_the_download_holds_the_uploaded_originals(client, person):
     response = client.post("/en/profile/data/download/")
 
     with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
-        assert archive.read(f"files/{asset.entry.reference}.png") == PNG
-        assert json.loads(archive.read("data.json"))["files"][0]["fields"]["sha256"] == asset.sha256
+        assert archive.read(f"submissions/files/{asset.entry.reference}.png") == PNG
+        assert json.loads(archive.read("submissions/data.json"))["files"][0]["fields"]["sha256"] == asset.sha256
 
 
 @pytest.mark.django_db(transaction=True)
