@@ -47,6 +47,10 @@ except ImportError:  # pragma: no cover - botocore is a dependency of django-sto
 TRANSIENT = (MediaTransient, OSError, SoftTimeLimitExceeded, *STORAGE_ERRORS)
 
 
+class FileGone(Exception):
+    """The file a job works on was deleted while it ran."""
+
+
 # --- Creating and sending --------------------------------------------------
 def start_processing(*, asset_id: int) -> list[ProcessingJob]:
     """Create the file's jobs (once) and send its check; the other outputs follow when the check passes."""
@@ -174,6 +178,9 @@ def run_job(*, job_id: int) -> str | None:
                 outputs = plan.render(job.kind, original, out_dir, facts)
                 for output in outputs:
                     _store(asset, output)
+    except FileGone:
+        heartbeat.stop()
+        return None
     except MediaRejected as rejection:
         heartbeat.stop()
         _reject(job, rejection)
@@ -190,6 +197,8 @@ def run_job(*, job_id: int) -> str | None:
         return _retry_or_give_up(job, code="unexpected")
     heartbeat.stop()
     with transaction.atomic():
+        if not ProcessingJob.objects.select_for_update().filter(pk=job.pk).exists():
+            return None  # the file was deleted meanwhile (its entrant erased their account): nothing to record
         if job.kind == JobKind.PROBE:
             MediaAsset.objects.filter(pk=asset.pk).update(facts=dataclasses.asdict(facts))
             waiting = list(asset.jobs.select_for_update().filter(status=JobStatus.QUEUED).exclude(pk=job.pk))
@@ -210,6 +219,10 @@ def _store(asset: MediaAsset, output: Output) -> Rendition:
     """Save one output; a rendition already there stays, so running a job twice leaves one and the same."""
     name = f"renditions/{asset.entry.reference}/{asset.pk}/{output.spec}"
     with transaction.atomic():
+        # The file's row is locked first: an erasure of its entrant either waits for this rendition and deletes
+        # it with the rest, or deletes the row first, and then nothing is stored that nobody would delete.
+        if not MediaAsset.objects.select_for_update(no_key=True).filter(pk=asset.pk).exists():
+            raise FileGone
         # The insert takes the unique (asset, spec) slot first; a concurrent run waits, then finds it.
         rendition, created = Rendition.objects.get_or_create(
             asset=asset,
@@ -243,9 +256,11 @@ def _reject(job: ProcessingJob, rejection: MediaRejected) -> None:
         transaction.on_commit(lambda: tell_entrant(asset_id=job.asset_id))
 
 
-def _retry_or_give_up(job: ProcessingJob, *, code: str) -> str:
+def _retry_or_give_up(job: ProcessingJob, *, code: str) -> str | None:
     with transaction.atomic():
-        job = ProcessingJob.objects.select_for_update().get(pk=job.pk)
+        job = ProcessingJob.objects.select_for_update().filter(pk=job.pk).first()
+        if job is None:
+            return None  # deleted with its file while it ran: its error was the file missing
         if job.status != JobStatus.RUNNING:
             return job.status
         if job.attempts >= settings.MEDIA_JOB_MAX_ATTEMPTS:
