@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from contest import registration as registrations
@@ -95,6 +95,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
 
 
 # --- Delete --------------------------------------------------------------
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru", "zh-hans", "ar"])
+def test_the_page_says_what_goes_and_what_stays_in_each_language(client, person, language):
+    client.force_login(person)
+
+    page = text(client.get(f"/{language}/profile/data/"))
+
+    with translation.override(language):
+        for sentence in (
+            "If you were a judge, the scores you gave stay, so that other entrants' results do not change, but "
+            "they no longer say who gave them. Your comments and feedback are deleted.",
+            "If you were an organizer, your decisions about entries stay as the contest's record, without your name.",
+        ):
+            assert translation.gettext(sentence) in page
+            assert (translation.gettext(sentence) == sentence) == (language == "en"), "translated"
+
+
 def test_a_wrong_password_deletes_nothing(client, person):
     client.force_login(person)
 
