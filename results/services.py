@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contest import audit
+from contest import audit, deadlines
 from contest.enums import ContestStatus
 from contest.models import Category, Contest, Theme
 from contest.services import IllegalTransition, change_contest_status
@@ -36,7 +36,7 @@ LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 AWARD_FIELDS = ("kind", "entry", "theme", "category", "position",
                 *(f"name_{c}" for c in LANGUAGE_CODES), *(f"citation_{c}" for c in LANGUAGE_CODES))
 RESULTS_FIELDS = ("tie_break", "tie_break_criterion", "shortlist_size", "include_feedback", "announce_at",
-                  "announced_at", "retention_days", "archived_at")
+                  "announced_at", "retention_days")
 
 
 class ResultsRefused(Exception):
@@ -52,9 +52,13 @@ def _locked_results(contest: Contest) -> ContestResults:
     return ContestResults.objects.select_for_update().select_related("contest").get(contest=contest)
 
 
-def _require_open_results(results: ContestResults) -> None:
-    if results.archived_at:
+def _refuse_if_archived(contest: Contest) -> None:
+    if deadlines.archived(contest):
         raise ResultsRefused(_("This contest is archived: its results can no longer change."))
+
+
+def _require_open_results(results: ContestResults) -> None:
+    _refuse_if_archived(results.contest)
     if results.announced_at:
         raise ResultsRefused(_("The results have been announced: the awards can no longer change."))
 
@@ -79,8 +83,7 @@ def declare_tie_break(*, contest: Contest, steps: list[str], criterion: Criterio
                       now: datetime) -> ContestResults:
     """Declare how ties are broken, before judging: refused once a round of the contest has opened."""
     results = _locked_results(contest)
-    if results.archived_at:
-        raise ResultsRefused(_("This contest is archived: its results can no longer change."))
+    _refuse_if_archived(results.contest)
     if selectors.tie_break_locked(contest):
         raise ResultsRefused(
             _("Judging has started, so the tie-break rule declared before it stands and cannot change now.")
@@ -270,8 +273,7 @@ def moderate_feedback(*, score: Score, approved: bool, text: str, by: User, now:
 def change_settings(*, contest: Contest, shortlist_size: int, include_feedback: bool, retention_days: int | None,
                     by: User, now: datetime) -> ContestResults:
     results = _locked_results(contest)
-    if results.archived_at:
-        raise ResultsRefused(_("This contest is archived: its results can no longer change."))
+    _refuse_if_archived(results.contest)
     before = audit.snapshot(results, RESULTS_FIELDS)
     if results.announced_at and (shortlist_size != results.shortlist_size
                                  or include_feedback != results.include_feedback):
@@ -351,9 +353,9 @@ def _mark_announced(contest_id: int, now: datetime) -> bool:
     contest = results.contest
     try:
         if contest.status == ContestStatus.CLOSED:
-            change_contest_status(contest=contest, to=ContestStatus.JUDGING)
+            change_contest_status(contest=contest, to=ContestStatus.JUDGING, now=now)
         if contest.status != ContestStatus.ANNOUNCED:
-            change_contest_status(contest=contest, to=ContestStatus.ANNOUNCED)
+            change_contest_status(contest=contest, to=ContestStatus.ANNOUNCED, now=now)
     except IllegalTransition:
         logger.warning("Contest %s could not be announced from its status %s", contest.pk, contest.status)
         return False
@@ -492,16 +494,13 @@ def retry_failed(*, contest: Contest, by: User, now: datetime) -> int:
 # --- After the contest ---------------------------------------------------------------------------------------------
 @transaction.atomic
 def archive_contest(*, contest: Contest, by: User, now: datetime) -> ContestResults:
-    """Make the contest's results read-only for good, once they are announced."""
+    """Make the contest read-only for good, once its results are announced (the contest's own move, audited)."""
     results = _locked_results(contest)
     if not results.announced_at:
         raise ResultsRefused(_("Announce the results before archiving the contest."))
-    if results.archived_at:
-        return results
-    before = audit.snapshot(results, RESULTS_FIELDS)
-    results.archived_at, results.archived_by = now, by
-    results.save(update_fields=["archived_at", "archived_by"])
-    _record_results(results, AuditAction.ARCHIVED, before, by, now)
+    if not deadlines.archived(results.contest):
+        change_contest_status(contest=results.contest, to=ContestStatus.ARCHIVED, by=by, now=now)
+    contest.status = results.contest.status
     return results
 
 

@@ -4,11 +4,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from contest.enums import Role
-from contest.models import ContestRole
-
-from ..enums import RoundState
 from ..models import Round
 
 
@@ -44,18 +39,6 @@ def require_state(round_: Round, *states: str) -> None:
             _("The round “%(round)s” is “%(state)s”; this cannot be done now.")
             % {"round": round_.name, "state": round_.get_state_display()}
         )
-
-
-def require_open(round_: Round) -> None:
-    if round_.state != RoundState.OPEN:
-        raise JudgingRefused(
-            _("The round “%(round)s” is closed to scores. Ask the organizers if you need to change a score.")
-            % {"round": round_.name}
-        )
-
-
-def is_judge_of(contest_id: int, user: User) -> bool:
-    return ContestRole.objects.filter(contest_id=contest_id, user=user, role=Role.JUDGE).exists()
 
 
 def round_scale(criteria) -> tuple[float, float]:

@@ -15,12 +15,13 @@ from accounts.models import User
 from contest import audit
 from contest.enums import Role
 from contest.models import Contest, ContestRole
+from contest.rules import forget_roles, is_judge
 from submissions.models import Entry
 
 from ..enums import AuditAction, ConflictKind, RoundState
 from ..models import ConflictOfInterest, JudgeInvitation, JudgeProfile, PanelMember, Round
 from .assigning import drop_unstarted_work, rebalance, release_conflicted_work
-from .common import JudgingRefused, is_judge_of, locked_round, require_state
+from .common import JudgingRefused, locked_round, require_state
 
 INVITATION_SALT = "voices.judge-invitation"
 INVITATION_MAX_AGE = 30 * 24 * 60 * 60
@@ -105,6 +106,7 @@ def accept_invitation(
     if invitation.accepted_at is not None and invitation.accepted_by_id != user.pk:
         raise JudgingRefused(_("This invitation has been used by someone else. Ask the organizers for a new one."))
     ContestRole.objects.get_or_create(contest_id=invitation.contest_id, user=user, role=Role.JUDGE)
+    forget_roles(user)
     invitation.accepted_at, invitation.accepted_by = invitation.accepted_at or now, user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
@@ -124,7 +126,7 @@ def save_judge_profile(
     *, contest: Contest, judge: User, country: str, organisation: str, now: datetime
 ) -> JudgeProfile:
     """A judge's country and organisation for this contest; assignments they now conflict with are reassigned."""
-    if not is_judge_of(contest.pk, judge):
+    if not is_judge(judge, contest.pk):
         raise JudgingRefused(_("Only the contest's judges give these details."))
     profile, _created = JudgeProfile.objects.select_for_update().get_or_create(contest=contest, judge=judge)
     before = audit.snapshot(profile, ("country", "organisation")) if not _created else None
@@ -142,7 +144,7 @@ def save_judge_profile(
 def add_to_panel(*, round: Round, judge: User, by: User, now: datetime) -> PanelMember:
     round_ = locked_round(round)
     require_state(round_, RoundState.DRAFT, RoundState.OPEN)
-    if not is_judge_of(round_.contest_id, judge):
+    if not is_judge(judge, round_.contest_id):
         raise JudgingRefused(_("%(person)s is not a judge of this contest: invite them first.") % {"person": judge})
     member, created = PanelMember.objects.select_for_update().get_or_create(
         round=round_, judge=judge, defaults={"joined_at": now}
