@@ -69,6 +69,13 @@ def may_upload(user, entry, *, now: datetime, started_at: datetime | None = None
     return deadlines.uploads_open(entry.contest, now, started_at=started_at)
 
 
+def may_continue_upload(user, upload, *, now: datetime) -> Verdict:
+    """Send more bytes of an upload under way: its owner, within the grace period if it started in time."""
+    if upload is None or not getattr(user, "is_authenticated", False) or upload.owner_id != user.pk:
+        return refused(_("There is no such upload."))
+    return may_upload(user, upload.entry, now=now, started_at=upload.created_at)
+
+
 def file_started_at(entry) -> datetime | None:
     """When the upload of the entry's current file began (for the grace period), if it came by upload."""
     return (
@@ -121,6 +128,7 @@ rules.add_perm("submissions.view_entry_files", owns_entry | organizes_entry_cont
 rules.add_perm("submissions.create_entry", at_now(may_create_entry))
 rules.add_perm("submissions.change_entry", at_now(may_change_entry))
 rules.add_perm("submissions.upload", at_now(may_upload))
+rules.add_perm("submissions.continue_upload", at_now(may_continue_upload))
 rules.add_perm("submissions.submit_entry", at_now(may_submit_entry))
 rules.add_perm("submissions.unsubmit_entry", at_now(may_unsubmit_entry))
 rules.add_perm("submissions.withdraw_entry", at_now(may_withdraw_entry))

@@ -202,7 +202,7 @@ def append(
     """Write bytes at `offset`. A dropped connection keeps what arrived, so the client can resume from there."""
     if upload.status != UploadStatus.RECEIVING:
         raise Gone(_("This upload has ended. Start it again."))
-    _require(rules.may_upload(by or upload.owner, upload.entry, now=now, started_at=upload.created_at))
+    _require(rules.may_continue_upload(by or upload.owner, upload, now=now))
     expected = _parse_checksum(checksum)
     path = temp_path(upload)
     if not path.exists():
