@@ -88,9 +88,14 @@ def may_score(user, assignment, *, now: datetime) -> Verdict:
 
 def may_screen(user, entry, *, now: datetime) -> Verdict:
     """Screen an entry: an organizer of its contest, until the contest is archived."""
-    if not (entry is not None and is_organizer(user, entry.contest_id)):
-        return refused(_("Only the contest's organizers screen its entries."))
-    if deadlines.archived(entry.contest):
+    return may_manage_judging(user, entry.contest)
+
+
+def may_manage_judging(user, contest) -> Verdict:
+    """Run a contest's judging (rounds, panels, assignments, screening): its organizers, until it is archived."""
+    if not is_organizer(user, contest):
+        return refused(_("Only the contest's organizers can do this."))
+    if deadlines.archived(contest):
         return refused(_("This contest is archived: nothing in it can change any more."))
     return deadlines.ALLOWED
 

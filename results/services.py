@@ -47,9 +47,18 @@ class ResultsRefused(Exception):
         self.messages = list(messages)
 
 
-def _locked_results(contest: Contest) -> ContestResults:
+def _locked_results(contest: Contest, *, by: User | None = None) -> ContestResults:
+    """The contest's results, locked; with `by`, for a change only its organizers may make."""
+    if by is not None:
+        _require_organizer(by, contest)
     ContestResults.objects.get_or_create(contest=contest)
     return ContestResults.objects.select_for_update().select_related("contest").get(contest=contest)
+
+
+def _require_organizer(by: User, contest: Contest) -> None:
+    """The services ask the same rule as the results pages (`results.manage_results`)."""
+    if not by.has_perm("results.manage_results", contest):
+        raise ResultsRefused(_("Only the contest's organizers can do this."))
 
 
 def _refuse_if_archived(contest: Contest) -> None:
@@ -82,7 +91,7 @@ def _record_results(results: ContestResults, action: str, before: dict | None, b
 def declare_tie_break(*, contest: Contest, steps: list[str], criterion: Criterion | None, by: User,
                       now: datetime) -> ContestResults:
     """Declare how ties are broken, before judging: refused once a round of the contest has opened."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _refuse_if_archived(results.contest)
     if selectors.tie_break_locked(contest):
         raise ResultsRefused(
@@ -111,7 +120,7 @@ def declare_tie_break(*, contest: Contest, steps: list[str], criterion: Criterio
 @transaction.atomic
 def decide_tie(*, contest: Contest, entries: list[Entry], reason: str, by: User, now: datetime) -> list[TieDecision]:
     """Record an organizer's order for entries the declared steps left level, with the reason."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _require_open_results(results)
     if TieBreakStep.ORGANIZER not in results.steps:
         raise ResultsRefused(_("The declared rule does not leave ties to an organizer; they stand as ex aequo."))
@@ -151,7 +160,7 @@ def give_award(*, contest: Contest, entry: Entry, kind: str, by: User, now: date
                category: Category | None = None, texts: dict[str, str] | None = None,
                position: int = 0) -> Award:
     """Give an award; `texts` holds name_<lang> and citation_<lang> values. One winner (second, third) per scope."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _require_open_results(results)
     _check_award_entry(contest, entry)
     if kind not in AwardKind.values:
@@ -190,7 +199,7 @@ def give_award(*, contest: Contest, entry: Entry, kind: str, by: User, now: date
 
 @transaction.atomic
 def change_citation(*, award: Award, texts: dict[str, str], by: User, now: datetime) -> Award:
-    results = _locked_results(award.contest)
+    results = _locked_results(award.contest, by=by)
     _require_open_results(results)
     award = Award.objects.select_for_update().get(pk=award.pk)
     before = audit.snapshot(award, AWARD_FIELDS)
@@ -205,7 +214,7 @@ def change_citation(*, award: Award, texts: dict[str, str], by: User, now: datet
 
 @transaction.atomic
 def withdraw_award(*, award: Award, by: User, now: datetime) -> None:
-    results = _locked_results(award.contest)
+    results = _locked_results(award.contest, by=by)
     _require_open_results(results)
     before = audit.snapshot(award, AWARD_FIELDS)
     award_id, contest_id = award.pk, award.contest_id
@@ -220,7 +229,7 @@ def verify_winner(*, entry: Entry, identity_checked: bool, age_checked: bool, pu
                   publish_country: bool, note: str, by: User, now: datetime, document=None) -> WinnerVerification:
     """Record the organizer's check of an awarded entrant; once identity and age are checked the identity
     document (if one was uploaded for it) is deleted, and only the fact that it was seen is kept."""
-    results = _locked_results(entry.contest)
+    results = _locked_results(entry.contest, by=by)
     _require_open_results(results)
     if not Award.objects.filter(entry=entry).exists():
         raise ResultsRefused(_("Only an entrant with an award is verified."))
@@ -259,6 +268,7 @@ def verify_winner(*, entry: Entry, identity_checked: bool, age_checked: bool, pu
 @transaction.atomic
 def moderate_feedback(*, score: Score, approved: bool, text: str, by: User, now: datetime) -> FeedbackModeration:
     contest_id = score.assignment.round.contest_id
+    _require_organizer(by, contest_id)
     moderation, _created = FeedbackModeration.objects.update_or_create(
         score=score,
         defaults={"approved": approved, "text": text.strip() if approved else "", "moderated_by": by,
@@ -272,7 +282,7 @@ def moderate_feedback(*, score: Score, approved: bool, text: str, by: User, now:
 @transaction.atomic
 def change_settings(*, contest: Contest, shortlist_size: int, include_feedback: bool, retention_days: int | None,
                     by: User, now: datetime) -> ContestResults:
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _refuse_if_archived(results.contest)
     before = audit.snapshot(results, RESULTS_FIELDS)
     if results.announced_at and (shortlist_size != results.shortlist_size
@@ -289,7 +299,7 @@ def change_settings(*, contest: Contest, shortlist_size: int, include_feedback: 
 @transaction.atomic
 def schedule_announcement(*, contest: Contest, at: datetime, by: User, now: datetime) -> ContestResults:
     """Set the moment the results become public; the eta task and the beat sweep both announce at it."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _require_open_results(results)
     if at <= now:
         raise ResultsRefused(_("Choose a time in the future for the announcement."))
@@ -482,6 +492,7 @@ def fail_stale_sending(*, older_than: timedelta, now: datetime) -> int:
 
 @transaction.atomic
 def retry_failed(*, contest: Contest, by: User, now: datetime) -> int:
+    _require_organizer(by, contest)
     count = Notification.objects.filter(contest=contest, status=NotificationStatus.FAILED).update(
         status=NotificationStatus.PENDING, error="", claimed_at=None
     )
@@ -495,7 +506,7 @@ def retry_failed(*, contest: Contest, by: User, now: datetime) -> int:
 @transaction.atomic
 def archive_contest(*, contest: Contest, by: User, now: datetime) -> ContestResults:
     """Make the contest read-only for good, once its results are announced (the contest's own move, audited)."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     if not results.announced_at:
         raise ResultsRefused(_("Announce the results before archiving the contest."))
     if not deadlines.archived(results.contest):

@@ -345,3 +345,27 @@ def test_scoring_follows_the_same_table(moment):
         results[role] = done
     assert results == {"assigned judge": moment == "open", "other judge": False, "organizer": False,
                        "entrant": False}
+
+
+def test_the_organizers_services_refuse_anyone_else_as_their_pages_do(client):
+    from judging import services as judging
+    from results import services as results
+    from tests.judging.factories import jury
+
+    team = jury(entries=2, judges=2, k=1)
+    judge, entrant, now = team.judges[0], team.entries[0].entrant, timezone.now()
+    for person in (judge, entrant):
+        assert not person.has_perm("judging.manage_judging", team.contest)
+        client.force_login(person)
+        assert client.get(f"/en/judging/manage/{team.contest.slug}/").status_code == 404
+        with pytest.raises(judging.JudgingRefused, match="Only the contest's organizers"):
+            judging.create_round(contest=team.contest, data={"name": "Mine"}, by=person, now=now)
+        with pytest.raises(judging.JudgingRefused, match="Only the contest's organizers"):
+            judging.close_round(round=team.round, by=person, now=now)
+        with pytest.raises(judging.JudgingRefused, match="Only the contest's organizers"):
+            judging.decide_screening(entry=team.entries[0], outcome="ineligible", reason="other", note="x", by=person,
+                                     now=now)
+        with pytest.raises(results.ResultsRefused, match="Only the contest's organizers"):
+            results.give_award(contest=team.contest, entry=team.entries[0], kind="winner", by=person, now=now)
+    assert team.organizer.has_perm("judging.manage_judging", team.contest)
+    judging.close_round(round=team.round, by=team.organizer, now=now)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import Round
 
 
@@ -31,6 +32,19 @@ class StaleScore(JudgingRefused):
 
 def locked_round(round_: Round) -> Round:
     return Round.objects.select_for_update(of=("self",)).select_related("contest").get(pk=round_.pk)
+
+
+def require_organizer(by, contest) -> None:
+    """The organizers' services ask the same rule as their pages (`judging.manage_judging`)."""
+    if not (verdict := rules.may_manage_judging(by, contest)):
+        raise JudgingRefused(verdict.reason)
+
+
+def managed_round(round_: Round, by) -> Round:
+    """The round, locked, for a change only the contest's organizers may make."""
+    locked = locked_round(round_)
+    require_organizer(by, locked.contest)
+    return locked
 
 
 def require_state(round_: Round, *states: str) -> None:

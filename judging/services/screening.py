@@ -18,7 +18,7 @@ from submissions.models import Entry
 from .. import rules
 from ..enums import AuditAction, IneligibleReason, ScreeningOutcome
 from ..models import AISuspicion, ScreeningDecision
-from .common import JudgingRefused
+from .common import JudgingRefused, require_organizer
 
 DECISION_FIELDS = ("outcome", "reason", "note", "decided_by", "decided_at", "released_at")
 
@@ -75,6 +75,7 @@ def decide_screening(
 @transaction.atomic
 def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
     """Tell every entrant whose entry has an unreleased decision; returns how many were released."""
+    require_organizer(by, contest)
     decisions = list(
         ScreeningDecision.objects.select_for_update()
         .filter(entry__contest=contest, released_at__isnull=True)
