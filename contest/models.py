@@ -58,7 +58,21 @@ class Contest(models.Model):
         default=120,
         help_text=_("An upload started before the deadline may finish this long after it."),
     )
-    status = models.CharField(_("status"), max_length=16, choices=ContestStatus.choices, default=ContestStatus.DRAFT)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ContestStatus.choices,
+        default=ContestStatus.DRAFT,
+        editable=False,
+        help_text=_("Changed only by the moves: open, close, judge, announce, archive."),
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the contest last stopped taking entries; before the deadline, it was closed early."),
+    )
     min_age = models.PositiveSmallIntegerField(
         _("minimum age"), validators=[MaxValueValidator(120)], null=True, blank=True
     )

@@ -24,7 +24,7 @@ from tests.judging.test_audit import scored_jury
 
 pytestmark = pytest.mark.django_db
 
-reseal_migration = importlib.import_module("contest.migrations.0011_audit_texts_as_commitments")
+reseal_migration = importlib.import_module("contest.migrations.0012_audit_texts_as_commitments")
 
 
 def judge_with_a_comment():

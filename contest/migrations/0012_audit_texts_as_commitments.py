@@ -10,13 +10,18 @@
 #      and hash (so an export taken before still matches up to there), and whether the old chain held, or
 #      where it first broke. A chain that was already broken is resealed all the same, so the site can start,
 #      but the break stays on record in the chain itself.
+# The old rule hashed each event's time as the caller gave it, and the database gives it back in UTC: events
+# written with a time in a contest's zone failed the old check though nobody changed them. Step 1 tries each
+# zone in use before calling an event changed; the new rule hashes the time in UTC.
 # The functions below are frozen copies of the rules at the time, as a migration must not change with the code.
 
 import hashlib
 import json
 import secrets
+import zoneinfo
 from datetime import datetime, timezone
 
+from django.conf import settings
 from django.db import migrations, models
 
 GENESIS = "0" * 64
@@ -85,7 +90,7 @@ def _seal(event, previous_hash: str) -> None:
             "previous_hash": event.previous_hash,
             "contest": event.contest_id,
             "actor": f"sha256:{_digest(event.salts['actor'], actor)}",
-            "at": event.at.isoformat(timespec="microseconds"),
+            "at": event.at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
             "action": event.action,
             "object_type": event.object_type,
             "object_id": event.object_id,
@@ -99,7 +104,20 @@ def _seal(event, previous_hash: str) -> None:
     event.hash = hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _old_chain(events) -> str:
+def _old_hash_matches(event, zones) -> bool:
+    """The old rule hashed the time as it was given, and some times were given in a contest's zone (the old
+    check then failed on rows nobody changed; the new rule hashes UTC). So each zone in use is tried."""
+    at = event.at
+    for zone in zones:
+        event.at = at.astimezone(zone)
+        if _old_hash(event) == event.hash:
+            event.at = at
+            return True
+    event.at = at
+    return False
+
+
+def _old_chain(events, zones) -> str:
     """"intact", or where the chain first broke under the old rule."""
     expected, previous = 1, GENESIS
     for event in events:
@@ -107,7 +125,7 @@ def _old_chain(events) -> str:
             return f"broken at #{expected}: events #{expected}–#{event.sequence - 1} are missing"
         if event.previous_hash != previous:
             return f"broken at #{event.sequence}: it does not link to the event before it"
-        if _old_hash(event) != event.hash:
+        if not _old_hash_matches(event, zones):
             return f"broken at #{event.sequence}: its contents were changed after it was written"
         expected, previous = event.sequence + 1, event.hash
     return "intact"
@@ -120,7 +138,9 @@ def reseal(apps, schema_editor):
     if not events:
         return
     head = AuditHead.objects.filter(pk=1).first()
-    old_state = _old_chain(events)
+    Contest = apps.get_model("contest", "Contest")
+    names = {"UTC", settings.TIME_ZONE, *Contest.objects.values_list("time_zone", flat=True)}
+    old_state = _old_chain(events, [timezone.utc, *(zoneinfo.ZoneInfo(name) for name in sorted(names))])
     if head is not None and old_state == "intact" and (head.sequence, head.hash) != (events[-1].sequence,
                                                                                         events[-1].hash):
         old_state = f"broken at #{events[-1].sequence + 1}: the newest events, up to #{head.sequence}, are missing"
@@ -151,7 +171,7 @@ def reseal(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("contest", "0010_audit_tables"),
+        ("contest", "0011_archived_status_and_closing_time"),
     ]
 
     operations = [
