@@ -26,7 +26,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -145,7 +145,8 @@ def _hash_of(event: AuditEvent) -> str:
             "previous_hash": event.previous_hash,
             "contest": event.contest_id,
             "actor": actor,
-            "at": event.at.isoformat(timespec="microseconds"),
+            # In UTC, as the database gives it back, whatever zone the time was written in.
+            "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
             "action": event.action,
             "object_type": event.object_type,
             "object_id": event.object_id,
