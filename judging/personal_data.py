@@ -17,10 +17,10 @@ Erasure:
   They lose their comment and feedback, the judge's own words. The seat on
   those rounds' panels moves with them, as a judge who left.
 - deleted: everything else of theirs as a judge. They leave every panel as if
-  an organizer removed them (in a round still running, the work they had not
-  submitted is shared among the other judges), and their drafts, their
-  details, the invitations sent to their proven addresses and their conflicts
-  of interest go.
+  an organizer removed them; in a round still running, the work they had not
+  submitted goes back to be assigned (the organizers see the entries short of
+  judges and reassign them). Their drafts, their details, the invitations
+  sent to their proven addresses and their conflicts of interest go.
 - kept without their name: as an organizer, their screening decisions and
   AI-use flags, the contest's record of how entries were decided (the database
   empties `decided_by`, `noted_by`, `invited_by`, `recorded_by`).
@@ -31,13 +31,15 @@ Erasure:
 
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.registry import Erasure, ExportFolder, proven_addresses
+from contest import audit
 
-from .enums import ScoreState
+from .enums import AuditAction, RoundState, ScoreState
 from .models import (
     AISuspicion,
     Assignment,
@@ -48,7 +50,8 @@ from .models import (
     Score,
     ScreeningDecision,
 )
-from .services import judges
+from .services.assigning import drop_unstarted_work
+from .services.common import locked_round
 
 # The stand-in's address: `.invalid` is reserved (RFC 2606), so no mail can ever reach anyone through it.
 STAND_IN_DOMAIN = "deleted-account.invalid"
@@ -109,9 +112,8 @@ def erase(*, erasure: Erasure) -> None:
         ScreeningDecision.objects.filter(entry__entrant=user),
     ):
         erasure.mark(queryset)
-    for member in PanelMember.objects.filter(judge=user, left_at__isnull=True).select_related("round"):
-        unstarted = Assignment.objects.filter(round=member.round, judge=user).exclude(score__state=ScoreState.SUBMITTED)
-        judges.remove_from_panel(round=member.round, judge=user, by=None, now=now, reassign=unstarted.exists())
+    for member in PanelMember.objects.filter(judge=user, left_at__isnull=True):
+        _leave(member, now=now)
     kept = list(Assignment.objects.filter(judge=user, score__state=ScoreState.SUBMITTED).values_list("pk", "round"))
     if kept:
         stand_in = _stand_in()
@@ -124,6 +126,20 @@ def erase(*, erasure: Erasure) -> None:
     JudgeProfile.objects.filter(judge=user).delete()
     invitations.delete()
     erasure.count("conflicts of interest", conflicts.delete()[0])
+
+
+def _leave(member: PanelMember, *, now: datetime) -> None:
+    """The judge leaves the round's panel, as when an organizer removes them, but nobody acts: in a round still
+    running, the work they had not submitted goes back to be assigned, and the organizers see the entries now
+    short of judges on the round's page, to reassign them as they choose."""
+    round_ = locked_round(member.round)
+    PanelMember.objects.filter(pk=member.pk).update(left_at=now)
+    audit.record(
+        action=AuditAction.PANEL_LEFT, obj=member, actor=None, contest=round_.contest_id,
+        before={"round": round_.pk, "judge": member.judge_id}, after={"left_at": now}, at=now,
+    )
+    if round_.state != RoundState.CLOSED:
+        drop_unstarted_work(round_, member.judge, by=None, now=now)
 
 
 def _invitations(user: User, addresses: Iterable[str]) -> QuerySet[JudgeInvitation]:
