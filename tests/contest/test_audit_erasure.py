@@ -4,7 +4,8 @@ chain whole; blanking without an erasure on record, or editing a text, is still 
 import hashlib
 import importlib
 import json
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, timedelta
 
 import pytest
 from django.apps import apps
@@ -19,6 +20,7 @@ from contest import audit
 from contest.models import AuditEvent, AuditHead
 from judging import services as judging
 from judging.models import Score
+from tests.factories import ContestFactory
 from tests.judging.factories import jury
 from tests.judging.test_audit import scored_jury
 
@@ -120,10 +122,18 @@ def test_deleting_a_person_in_the_admin_erases_them_the_same_way(rf):
     assert Score.objects.filter(state="submitted", assignment__judge__email__endswith="@deleted-account.invalid")
 
 
+def test_an_event_written_with_a_contests_local_time_verifies():
+    geneva = zoneinfo.ZoneInfo("Europe/Zurich")
+    with transaction.atomic():
+        audit.record(action="entry.submitted", object_type="entry", object_id=1, actor=None, contest=None,
+                     before=None, after={"status": "submitted"}, at=timezone.now().astimezone(geneva))
+    assert audit.verify()[1] is None
+
+
 # --- Chains written before texts were salted ------------------------------------------------------------
-def write_the_old_way(count: int) -> list[AuditEvent]:
-    """Events hashed over their texts, as the chain was written before this change."""
-    previous, events, at = "0" * 64, [], timezone.now() - timedelta(days=3)
+def write_the_old_way(count: int, *, zone=UTC) -> list[AuditEvent]:
+    """Events hashed over their texts, as the chain was written before this change (the time as given)."""
+    previous, events, at = "0" * 64, [], (timezone.now() - timedelta(days=3)).astimezone(zone)
     for sequence in range(1, count + 1):
         event = AuditEvent(sequence=sequence, actor_label=f"organizer{sequence}@voices.example", at=at,
                            action="round.created", object_type="round", object_id=str(sequence),
@@ -169,6 +179,17 @@ def test_the_migration_records_where_an_old_chain_was_already_broken():
     assert audit.verify()[1] is None
     note = AuditEvent.objects.get(action="audit.resealed")
     assert note.before["chain"] == "broken at #2: its contents were changed after it was written"
+
+
+def test_the_migration_knows_old_events_written_with_a_contests_local_time_were_not_changed():
+    ContestFactory(time_zone="America/Mexico_City")
+    write_the_old_way(2, zone=zoneinfo.ZoneInfo("America/Mexico_City"))
+    assert "changed after it was written" in audit.verify()[1].problem
+
+    reseal_migration.reseal(apps, None)
+
+    assert AuditEvent.objects.get(action="audit.resealed").before["chain"] == "intact"
+    assert audit.verify()[1] is None
 
 
 def test_the_migration_leaves_an_empty_chain_alone():
