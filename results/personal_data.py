@@ -8,7 +8,7 @@ document), the judges' feedback approved for them, their published files
 certificate for each submitted entry, as the result page gives it. For every
 contest: the result emails sent to them.
 
-Erasure, everything deleted, nothing kept anonymously:
+Erasure: what is about them is deleted, nothing of it kept anonymously:
 - the awards of their entries, the checks of their identity with any identity
   document still stored, the ties decided between their entries and others,
   their published files (the public copies in storage too, once the erasure
@@ -16,10 +16,10 @@ Erasure, everything deleted, nothing kept anonymously:
 - the result emails addressed to them;
 - as a judge, the feedback of theirs an organizer approved (their own words,
   also the edited version);
-- as an organizer, the tie-breaks, awards, checks and moderations they
-  decided stay, without their name (the database empties `…_by`).
-A withdrawn award leaves the other awards as they were: nothing is ranked
-again. The audit log keeps the fact that awards were given (see contest).
+What they decided as an organizer (tie-breaks, awards, checks, moderations)
+stays, without their name (the database empties `…_by`). An award that goes
+with its entry leaves the other awards as they were: nothing is ranked again.
+The audit log keeps the fact that awards were given (see contest).
 """
 
 from django.db.models import Q

@@ -16,8 +16,9 @@ person's own work and says who they are.
 - the rows that name them as a co-creator of someone else's entry, matched
   on the addresses they proved are theirs: their name, address and date of
   birth leave that entry, which stays its entrant's.
-An entry in judging leaves it as a withdrawn one would: the scores it had go
-with it, and a round already closed keeps its results table as computed.
+An entry in judging leaves it: the judges' scores of it go with it (they are
+about the person's work), and the stored results table of a round keeps the
+other entries' ranks and means as computed until something else changes it.
 """
 
 from collections.abc import Iterable
