@@ -245,14 +245,15 @@ def rows_about(user: User) -> tuple[dict[type[models.Model], set], dict[type[mod
     return {m: p for m, p in owned.items() if p}, {m: p for m, p in acted.items() if p}
 
 
-def stored_files(found: dict[type[models.Model], set]) -> list[tuple[object, str]]:
+def stored_files(found: dict[type[models.Model], set]) -> list[tuple[str, object, str]]:
+    """(model, storage, name) of every stored file the rows hold."""
     files = []
     for model, pks in found.items():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
                 for name in model._base_manager.filter(pk__in=pks).values_list(field.attname, flat=True):
                     if name:
-                        files.append((field.storage, name))
+                        files.append((model._meta.label_lower, field.storage, name))
     return files
 
 
@@ -306,7 +307,8 @@ def test_after_erasure_nothing_about_the_person_is_left_but_what_the_contests_ke
         model._meta.label_lower for model in acted
     }
     files = stored_files(owned)
-    assert {storage is storages["public"] for storage, _name in files} == {True, False}
+    assert {"submissions.mediaasset", "submissions.rendition", "submissions.attachment", "results.publishedfile",
+            "results.winnerverification"} <= {model for model, _storage, _name in files}
     with_files = Entry.objects.filter(entrant=person, assets__isnull=False).distinct()
     folders = [f"{kind}/{entry.reference}" for entry in with_files for kind in ("entries", "renditions")]
     assert len(folders) == 4
@@ -345,7 +347,7 @@ def test_after_erasure_nothing_about_the_person_is_left_but_what_the_contests_ke
     results_changed(judged.round.pk)
     assert standings(judged.round) == ranking_before
     # Their files, the renditions the worker made, the published copies and the unfinished upload are gone.
-    assert [name for storage, name in files if storage.exists(name)] == []
+    assert [name for _model, storage, name in files if storage.exists(name)] == []
     assert [name for folder in folders for name in files_under(storages["private"], folder)] == []
     assert [path for path in unfinished if path.exists()] == []
     # No table holds their address or name any more; the statistics still count their registration.
