@@ -320,6 +320,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.sweep_jobs",
         "schedule": timedelta(minutes=1),
     },
+    "report-unfinished-processing-jobs": {
+        "task": "submissions.tasks.report_unfinished_jobs",
+        "schedule": timedelta(days=1),
+    },
     "announce-results-due": {
         "task": "results.tasks.announce_due",
         "schedule": timedelta(minutes=1),
@@ -335,10 +339,14 @@ RESULT_EMAIL_BATCH = env.int("RESULT_EMAIL_BATCH", default=50)
 RESULT_EMAIL_BATCHES_PER_MINUTE = env.str("RESULT_EMAIL_BATCHES_PER_MINUTE", default="6/m")
 # Processing jobs: a running job's worker touches its row every HEARTBEAT seconds; one silent for
 # STALE seconds (or past the task time limit) has lost its worker, and the sweeper sends it again.
-# A queued job whose message has not started in QUEUED_STALE seconds is sent again too.
+# A queued job sent RESEND_AFTER seconds ago whose mark on the broker is gone (Redis restarted empty) is sent
+# again; one whose message has not started in QUEUED_STALE seconds is sent again whatever the broker says.
 MEDIA_JOB_HEARTBEAT_SECONDS = env.float("MEDIA_JOB_HEARTBEAT_SECONDS", default=15)
 MEDIA_JOB_STALE_SECONDS = env.float("MEDIA_JOB_STALE_SECONDS", default=120)
+MEDIA_JOB_RESEND_AFTER_SECONDS = env.float("MEDIA_JOB_RESEND_AFTER_SECONDS", default=30)
 MEDIA_JOB_QUEUED_STALE_SECONDS = env.float("MEDIA_JOB_QUEUED_STALE_SECONDS", default=30 * 60)
+# A worker whose database stops answering waits for it this long, step by step, before handing the job back.
+MEDIA_JOB_DATABASE_WAIT_SECONDS = env.float("MEDIA_JOB_DATABASE_WAIT_SECONDS", default=10 * 60)
 MEDIA_JOB_MAX_ATTEMPTS = env.int("MEDIA_JOB_MAX_ATTEMPTS", default=4)
 MEDIA_JOB_RETRY_SECONDS = env.float("MEDIA_JOB_RETRY_SECONDS", default=30)
 # Where workers copy an original to work on it (the system's temporary folder when empty).

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from contest.enums import MediaKind
 from submissions.enums import FileState, JobKind, JobQueue, JobStatus
-from submissions.media import jobs
+from submissions.media import sweeper
 from submissions.models import ProcessingJob, Rendition
 from tests.conftest import wait_until
 from tests.pages import text
@@ -144,7 +144,7 @@ def test_the_sweeper_sends_again_a_job_whose_message_was_lost_and_one_whose_work
         heartbeat_at=timezone.now(),
     )
 
-    counts = jobs.sweep(now=timezone.now())
+    counts = sweeper.sweep(now=timezone.now())
 
     assert counts["running"] == 1 and counts["queued"] == 1
     wait_until(
