@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, around the view only: notes whether what a request sent reached the database, for the error pages.
+    "health.outage.SavesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,12 +135,16 @@ def _next_redis_database(url: str) -> str:
 
 
 if REDIS_URL:
+    # The cache fails soft: while Redis is away a read is a miss and a write is skipped (and logged), so pages
+    # keep working; allauth's rate limits, its only user, pause for that time.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL)),
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Shared by every gunicorn worker, so rate limits hold across processes.
     CACHES = {
@@ -215,6 +221,8 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # Unfinished uploads: on the same disk as the private files, so finishing one is a rename, not a copy.
 UPLOAD_TEMP_DIR = Path(env.str("UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
 UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
+# /healthz reports the node down when its upload folder has less room than this (a few of the largest uploads).
+UPLOAD_MIN_FREE_BYTES = env.int("UPLOAD_MIN_FREE_BYTES", default=2 * 1024**3)
 UPLOAD_IDLE_HOURS = 24
 # Pictures with more pixels than this are refused from their header, before any decoding (decompression bombs).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=100_000_000)
@@ -357,9 +365,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Sessions are read from the cache (Redis, or the shared files of embedded mode) and written through to the
-# database: each of a large upload's many requests then skips a query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: Redis is a cache and a broker, never the only place of anything, so
+# signed-in pages keep working while it is away (one indexed read a request).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
