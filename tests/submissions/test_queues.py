@@ -191,3 +191,29 @@ def test_the_sweeper_resends_only_queued_jobs_whose_mark_on_the_broker_is_gone(t
                      .values_list("pk", flat=True))
     assert sent_again == {job.pk for job in lost}, "only the jobs whose messages were lost"
     assert messages.without_message([job.pk for job in with_message]) == set()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("ar", 360)])
+def test_the_processing_page_reads_on_a_phone_and_in_arabic_and_passes_axe(filled, browser, live_server, language,
+                                                                          width):
+    from django.conf import settings
+
+    from tests.conftest import assert_accessible
+
+    contest = filled["contest"]
+    organizer = User.objects.create_user(email="olga@voices.example", password="a-long-password-1")
+    ContestRole.objects.create(contest=contest, user=organizer, role=Role.ORGANIZER)
+    client = Client()
+    client.force_login(organizer)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/{language}/manage/{contest.slug}/processing/")
+        assert page.locator("[data-queue=default] [data-running]").inner_text() == "2"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page, f"processing-queues-{language}-{width}")
+    finally:
+        context.close()
