@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import registration, selectors
+from . import deadlines, registration, rules, selectors
 from .describe import category_rules
 from .enums import RegistrationStatus
 from .forms import GuardianRequestForm, RegistrationForm
@@ -34,8 +34,8 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contest": contest,
         "themes": contest.themes.all(),
         "categories": categories,
-        "not_yet_open": contest.opens_at > now,
-        "taking_entries": selectors.taking_registrations(contest, now=now),
+        "not_yet_open": deadlines.opens_later(contest, now),
+        "taking_entries": bool(deadlines.entries_open(contest, now)),
         "registration": mine,
     }
     return render(request, "contest/detail.html", context)
@@ -63,8 +63,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.profile_complete:
         messages.info(request, _("First tell us your name, date of birth and country: eligibility depends on them."))
         return redirect(f"{reverse('accounts:profile')}?next={request.path}")
-    if not selectors.taking_registrations(contest, now=timezone.now()):
-        messages.error(request, _("This contest is not taking registrations now."))
+    if not (allowed := rules.may_register(request.user, contest, now=timezone.now())):
+        messages.error(request, allowed.reason)
         return redirect("contest:detail", slug=slug)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":

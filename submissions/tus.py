@@ -27,8 +27,10 @@ EXTENSIONS = "creation,termination,expiration,checksum"
 # select on each of a large upload's many requests than the request's own work. The last PATCH
 # reads the whole row again to finish the file.
 _PATCH_FIELDS = (
-    "id", "status", "offset", "length", "created_at", "updated_at", "entry__id", "entry__status",
-    "entry__contest__id", "entry__contest__closes_at", "entry__contest__upload_grace_minutes",
+    "id", "owner", "status", "offset", "length", "created_at", "updated_at", "entry__id", "entry__status",
+    "entry__contest__id", "entry__contest__status", "entry__contest__opens_at", "entry__contest__closes_at",
+    "entry__contest__closed_at", "entry__contest__upload_grace_minutes", "entry__contest__time_zone",
+    "entry__entrant",
 )
 
 
@@ -215,6 +217,7 @@ def resource(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
             length=int(declared) if declared else None,
             checksum=request.headers.get("Upload-Checksum"),
             now=timezone.now(),
+            by=request.user,
         )
     except uploads.UploadProblem as problem:
         return _problem(problem)

@@ -32,8 +32,10 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from contest.deadlines import Verdict
 from contest.describe import size_in_words
 
+from . import rules
 from .enums import EntryStatus, UploadStatus
 from .media import jobs
 from .models import Entry, MediaAsset, Upload
@@ -196,15 +198,17 @@ def _draft_only() -> Closed:
     return Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
 
 
+def _require(verdict: Verdict) -> None:
+    if not verdict:
+        raise Closed(verdict.reason)
+
+
 @transaction.atomic
 def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_type: str, now: datetime) -> Upload:
     """Open a new upload for an entry, checking its size against the category before any byte is sent."""
     if entry.entrant_id != owner.pk:
         raise UploadProblem(_("This is not your entry."))
-    if entry.status != EntryStatus.DRAFT:
-        raise _draft_only()
-    if now >= entry.contest.closes_at:
-        raise Closed(_("The deadline has passed: no new upload can start."))
+    _require(rules.may_upload(owner, entry, now=now))
     category = entry.category
     if category.max_size_bytes and length > category.max_size_bytes:
         raise TooLarge(
@@ -257,17 +261,12 @@ def append(
     length: int | None,
     checksum: str | None,
     now: datetime,
+    by=None,
 ) -> Upload:
     """Write bytes at `offset`. A dropped connection keeps what arrived, so the client can resume from there."""
     if upload.status != UploadStatus.RECEIVING:
         raise Gone(_("This upload has ended. Start it again."))
-    entry = upload.entry
-    if entry.status != EntryStatus.DRAFT:
-        raise _draft_only()
-    if now >= entry.contest.uploads_close_at or (
-        now >= entry.contest.closes_at and upload.created_at >= entry.contest.closes_at
-    ):
-        raise Closed(_("The deadline, and its grace period for uploads already under way, has passed."))
+    _require(rules.may_continue_upload(by or upload.owner, upload, now=now))
     expected = _parse_checksum(checksum)
     path = temp_path(upload)
     if not path.exists():

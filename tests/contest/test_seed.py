@@ -11,9 +11,9 @@ from accounts.models import User
 from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.demo_editions import announced_slug, judging_slug
 from contest.enums import ContestStatus, Role
-from contest.models import Category, Contest, ContestRole, Theme
+from contest.models import AuditEvent, Category, Contest, ContestRole, Theme
 from judging.enums import RoundState, ScoreState, ScreeningOutcome
-from judging.models import Assignment, AuditEvent, Criterion, Score
+from judging.models import Assignment, Criterion, Score
 from results.models import Award, PublishedFile
 from submissions.enums import EntryStatus, JobStatus
 from submissions.models import Entry, MediaAsset, ProcessingJob

@@ -198,7 +198,7 @@ def test_files_can_be_removed_from_a_draft_and_not_added_after_the_deadline_or_t
 
     Entry.objects.filter(pk=entry.pk).update(status="submitted")
     answer = add(client, entry, "release-form", "consent.pdf", PDF)
-    assert answer.status_code == 400 and "draft only" in answer.content.decode()
+    assert answer.status_code == 400 and "Only a draft can be changed" in answer.content.decode()
 
     Entry.objects.filter(pk=entry.pk).update(status="draft")
     Contest.objects.filter(pk=demo.pk).update(closes_at=timezone.now() - timedelta(minutes=1))

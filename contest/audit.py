@@ -17,9 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
-from contest.models import Contest
-
-from .models import AuditEvent, AuditHead
+from .models import AuditEvent, AuditHead, Contest
 
 GENESIS = "0" * 64
 # Values the JSON encoder writes as they are; anything else (Decimal, Country) is kept as its text.
