@@ -16,3 +16,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = "-"
 # The access log carries no query strings: they may hold tokens or emails.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+def pre_request(worker, req):
+    """Hand the application gunicorn's switch to close the connection after the answer (submissions/framing.py).
+
+    WSGI has no word for it, and gunicorn drops a Connection header the
+    application sets; a refused request whose body is still on the
+    connection needs it.
+    """
+    req.body.close_connection = req.force_close
