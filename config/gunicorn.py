@@ -10,6 +10,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 120
+# An idle kept-alive connection waits this long for its next request: longer than nginx keeps its connections to
+# gunicorn (deploy/nginx.conf.template), so nginx never reuses one gunicorn is closing.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 graceful_timeout = 20
 # Heartbeat files on a tmpfs: a container's overlay disk can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 — gunicorn makes private files there
