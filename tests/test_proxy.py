@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -41,7 +42,10 @@ PIECE = 8 * 1024
 def servers(django_db_setup, django_db_blocker, tmp_path_factory):
     """gunicorn (one worker, four threads) and nginx in front of it; yields (nginx's URL, gunicorn's URL)."""
     with django_db_blocker.unblock():
-        env = subprocess_env(DATABASE_URL=database_url_for_subprocess(), WEB_CONCURRENCY="1", WEB_THREADS=str(THREADS))
+        env = subprocess_env(
+            DATABASE_URL=database_url_for_subprocess(), WEB_CONCURRENCY="1", WEB_THREADS=str(THREADS),
+            TRUSTED_PROXY_COUNT="1",  # as docker-compose.yml sets it behind its nginx
+        )  # fmt: skip
     with gunicorn(env, name="gunicorn-proxy") as node:
         with nginx([node], tmp_path_factory.mktemp("nginx")) as proxy:
             yield proxy, node
@@ -189,3 +193,41 @@ def test_nginx_takes_one_upload_chunk_and_refuses_a_byte_more(servers, demo):
     upload = Upload.objects.get(pk=url.rsplit("/", 1)[1])
     assert upload.offset == chunk, "nginx must refuse the oversized chunk before gunicorn stores any of it"
 
+
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from another local address (all of 127.0.0.0/8 is this machine): a visitor nginx tells apart."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def test_through_nginx_sign_in_limits_count_the_address_nginx_saw_not_one_the_visitor_writes(servers, demo):
+    """A guesser who writes a new X-Forwarded-For each time is still one address to the limits, and the owner at
+    another address is not slowed by them: with TRUSTED_PROXY_COUNT=1 the address is the one nginx appended."""
+    proxy, _node = servers
+    login = f"{proxy}/en/accounts/login/"
+
+    def attempt(address: str, password: str, claimed: str = "") -> str:
+        browser = requests.Session()
+        browser.mount("http://", _FromAddress(address))
+        browser.get(login, timeout=30).raise_for_status()
+        answer = browser.post(
+            login,
+            data={"login": AMIRA, "password": password, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+            headers={"X-Forwarded-For": claimed} if claimed else {},
+            allow_redirects=False,
+            timeout=30,
+        )
+        return "signed in" if answer.status_code == 302 else answer.text
+
+    for n in range(5):
+        assert "not correct" in attempt("127.0.0.2", "a-guess", claimed=f"198.51.100.{n}")
+    assert "Too many sign-in attempts from this network." in attempt("127.0.0.2", DEMO_PASSWORD, claimed="127.0.0.3")
+    assert attempt("127.0.0.3", DEMO_PASSWORD) == "signed in"
