@@ -80,6 +80,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("In progress")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    # The file was replaced or deleted before the output was made: nothing is owed any more.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class FileState(models.TextChoices):

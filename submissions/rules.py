@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from contest import deadlines
 from contest.deadlines import ALLOWED, Verdict, refused
 from contest.models import Registration
-from contest.rules import at_now, is_organizer
+from contest.rules import at_now, is_organizer, organizes_contest
 
 from .enums import ENTRY_TRANSITIONS, EntryStatus
 from .models import MediaAsset
@@ -132,4 +132,5 @@ rules.add_perm("submissions.continue_upload", at_now(may_continue_upload))
 rules.add_perm("submissions.submit_entry", at_now(may_submit_entry))
 rules.add_perm("submissions.unsubmit_entry", at_now(may_unsubmit_entry))
 rules.add_perm("submissions.withdraw_entry", at_now(may_withdraw_entry))
-
+# The processing page: the queues (shared by every contest on the site) and this contest's stuck jobs.
+rules.add_perm("submissions.view_processing", organizes_contest)

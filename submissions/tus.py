@@ -43,8 +43,14 @@ def _answer(status: int, message: str = "", **headers: str) -> HttpResponse:
     return response
 
 
+# Seconds a client is asked to wait before trying again when the server's disk or storage refused the bytes.
+RETRY_AFTER = "60"
+
+
 def _problem(problem: uploads.UploadProblem) -> HttpResponse:
     headers = {} if problem.offset is None else {"Upload_Offset": str(problem.offset)}
+    if problem.status >= 500:
+        headers["Retry_After"] = RETRY_AFTER
     return _answer(problem.status, problem.message, **headers)
 
 
@@ -178,6 +184,16 @@ def resource(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     except Upload.DoesNotExist:
         return _answer(404, _("There is no such upload."))
     if request.method == "HEAD":
+        if upload.status == "receiving" and upload.offset == upload.length:
+            # Every byte arrived but the storage refused the file (full, say): finish it now, or ask to wait.
+            try:
+                uploads.finish(upload=upload, now=timezone.now())
+            except (uploads.StorageFull, uploads.StorageFailing, uploads.Busy) as problem:
+                # 423 is the one refusal after which tus clients try the same upload again rather than a new one.
+                return _answer(423, problem.message, Upload_Offset=str(upload.offset), Retry_After=RETRY_AFTER)
+            except uploads.UploadProblem as problem:
+                return _problem(problem)
+            upload.status = "complete"
         if upload.status != "receiving" and upload.status != "complete":
             return _answer(410, "")
         return _answer(

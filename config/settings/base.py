@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, around the view only: notes whether what a request sent reached the database, for the error pages.
+    "health.outage.SavesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,12 +138,16 @@ def _next_redis_database(url: str) -> str:
 
 
 if REDIS_URL:
+    # The cache fails soft: while Redis is away a read is a miss and a write is skipped (and logged), so pages
+    # keep working; allauth's rate limits, its only user, pause for that time.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL)),
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Shared by every gunicorn worker, so rate limits hold across processes.
     CACHES = {
@@ -238,6 +244,8 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # Unfinished uploads: on the same disk as the private files, so finishing one is a rename, not a copy.
 UPLOAD_TEMP_DIR = Path(env.str("UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
 UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
+# /healthz reports the node down when its upload folder has less room than this (a few of the largest uploads).
+UPLOAD_MIN_FREE_BYTES = env.int("UPLOAD_MIN_FREE_BYTES", default=2 * 1024**3)
 UPLOAD_IDLE_HOURS = 24
 # Pictures with more pixels than this are refused from their header, before any decoding (decompression bombs).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=100_000_000)
@@ -343,6 +351,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.sweep_jobs",
         "schedule": timedelta(minutes=1),
     },
+    "report-unfinished-processing-jobs": {
+        "task": "submissions.tasks.report_unfinished_jobs",
+        "schedule": timedelta(days=1),
+    },
     "announce-results-due": {
         "task": "results.tasks.announce_due",
         "schedule": timedelta(minutes=1),
@@ -358,10 +370,14 @@ RESULT_EMAIL_BATCH = env.int("RESULT_EMAIL_BATCH", default=50)
 RESULT_EMAIL_BATCHES_PER_MINUTE = env.str("RESULT_EMAIL_BATCHES_PER_MINUTE", default="6/m")
 # Processing jobs: a running job's worker touches its row every HEARTBEAT seconds; one silent for
 # STALE seconds (or past the task time limit) has lost its worker, and the sweeper sends it again.
-# A queued job whose message has not started in QUEUED_STALE seconds is sent again too.
+# A queued job sent RESEND_AFTER seconds ago whose mark on the broker is gone (Redis restarted empty) is sent
+# again; one whose message has not started in QUEUED_STALE seconds is sent again whatever the broker says.
 MEDIA_JOB_HEARTBEAT_SECONDS = env.float("MEDIA_JOB_HEARTBEAT_SECONDS", default=15)
 MEDIA_JOB_STALE_SECONDS = env.float("MEDIA_JOB_STALE_SECONDS", default=120)
+MEDIA_JOB_RESEND_AFTER_SECONDS = env.float("MEDIA_JOB_RESEND_AFTER_SECONDS", default=30)
 MEDIA_JOB_QUEUED_STALE_SECONDS = env.float("MEDIA_JOB_QUEUED_STALE_SECONDS", default=30 * 60)
+# A worker whose database stops answering waits for it this long, step by step, before handing the job back.
+MEDIA_JOB_DATABASE_WAIT_SECONDS = env.float("MEDIA_JOB_DATABASE_WAIT_SECONDS", default=10 * 60)
 MEDIA_JOB_MAX_ATTEMPTS = env.int("MEDIA_JOB_MAX_ATTEMPTS", default=4)
 MEDIA_JOB_RETRY_SECONDS = env.float("MEDIA_JOB_RETRY_SECONDS", default=30)
 # Where workers copy an original to work on it (the system's temporary folder when empty).
@@ -372,9 +388,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Sessions are read from the cache (Redis, or the shared files of embedded mode) and written through to the
-# database: each of a large upload's many requests then skips a query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: Redis is a cache and a broker, never the only place of anything, so
+# signed-in pages keep working while it is away (one indexed read a request).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 # A sign-in lasts until the browser closes, unless the person ticks "Stay signed in" (accounts.forms.LoginForm):
 # then SIGNED_IN_DAYS, longer than a contest takes entries, so an entrant on their own phone signs in once.

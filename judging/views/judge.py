@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from contest.models import Contest
-from contest.rules import is_judge, is_organizer, roles_of
+from contest.rules import is_judge, is_organizer
 from submissions.enums import CoCreatorStatus
 from submissions.media.serve import serve_file
 
@@ -24,9 +24,7 @@ from .common import show
 def home(request: HttpRequest) -> HttpResponse:
     """Every round the person judges, with their progress, and the contests they organize or judge."""
     user = request.user
-    contests = list(Contest.objects.filter(pk__in=roles_of(user)).order_by("pk")) if not user.is_staff else list(
-        Contest.objects.order_by("-opens_at")
-    )
+    contests = list(Contest.objects.order_by("-opens_at"))  # a site holds a few contests a year
     judged = [contest for contest in contests if is_judge(user, contest)]
     organized = [contest for contest in contests if is_organizer(user, contest)]
     context = {"rounds": selectors.judge_rounds(judge=user), "judged": judged, "organized": organized}
