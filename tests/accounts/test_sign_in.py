@@ -182,6 +182,21 @@ def test_stay_signed_in_lasts_the_contest_and_without_it_the_sign_in_ends_with_t
     assert not_kept.cookies["sessionid"]["max-age"] == "" and not_kept.cookies["sessionid"]["expires"] == ""
 
 
+def test_while_redis_is_away_people_still_sign_in(settings):
+    """The limits pause instead of refusing everyone: Redis restarting on deadline night must not lock anyone out."""
+    away = {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}  # nothing listens there
+    assert away["BACKEND"] == "accounts.cache.FailSoftRedisCache"
+    settings.CACHES = {"default": away}
+    verified("tomas@voices.example")
+    browser = Client()
+
+    assert sign_in(browser, "tomas@voices.example", PASSWORD + "x", address="192.0.2.49").status_code == 200
+    answer = sign_in(browser, "tomas@voices.example", PASSWORD, address="192.0.2.49")
+
+    assert answer.status_code == 302
+    assert signed_in(browser) is not None
+
+
 def test_an_older_password_hash_becomes_argon2id_at_the_next_sign_in(settings):
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS  # the real ones (the tests' own settings use a fast one)
     owner = verified("olga@voices.example")
