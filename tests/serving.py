@@ -27,15 +27,33 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the server's whole process group (master and workers), SIGKILL if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+@contextmanager
+def _serving(command: list[str], *, port: int, name: str, timeout: float, **popen) -> Iterator[str]:
+    """Run a server in its own process group until the block ends; yields its base URL once it answers a page.
+
+    Its output goes to test-results/<name>.log. At the end, SIGTERM to the whole group (master and workers), and
+    SIGKILL if it lingers.
+    """
+    log = open(results_dir() / f"{name}.log", "wb")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(
+            lambda: server.poll() is not None or _answers(f"{base}/en/accounts/login/"),
+            timeout=timeout,
+            message=f"{name} to answer",
+        )
+        assert server.poll() is None, f"{name} exited; see test-results/{name}.log"
+        yield base
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+        log.close()
 
 
 @contextmanager
@@ -45,25 +63,11 @@ def gunicorn(env: dict[str, str], *, name: str = "gunicorn") -> Iterator[str]:
     Yields the base URL. Its error log goes to test-results/<name>.log.
     """
     port = free_port()
-    log = open(results_dir() / f"{name}.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "--access-logfile", "/dev/null",
-         "config.wsgi"],
-        cwd=ROOT, env={**env, "VOICES_HOST": "127.0.0.1", "VOICES_PORT": str(port)},
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(
-            lambda: server.poll() is not None or _answers(f"{base}/en/accounts/login/"),
-            timeout=60,
-            message="gunicorn to answer",
-        )
-        assert server.poll() is None, f"gunicorn exited; see test-results/{name}.log"
+    command = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "--access-logfile", "/dev/null",
+               "config.wsgi"]  # fmt: skip
+    env = {**env, "VOICES_HOST": "127.0.0.1", "VOICES_PORT": str(port)}
+    with _serving(command, port=port, name=name, timeout=60, cwd=ROOT, env=env) as base:
         yield base
-    finally:
-        _stop(server)
-        log.close()
 
 
 def render_nginx_conf(*, listen: str, upstreams: list[str]) -> str:
@@ -102,21 +106,9 @@ def nginx(upstreams: list[str], prefix: Path, *, name: str = "nginx") -> Iterato
     # Run as root, nginx hands its workers to an unprivileged user, who could not reach a temporary folder that
     # only root may enter (pytest's); the test keeps them root.
     directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
-    log = open(results_dir() / f"{name}.log", "wb")
-    server = subprocess.Popen(
-        [NGINX, "-p", f"{prefix}/", "-c", str(config), "-e", "stderr", "-g", directives],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    command = [NGINX, "-p", f"{prefix}/", "-c", str(config), "-e", "stderr", "-g", directives]
     try:
-        wait_until(
-            lambda: server.poll() is not None or _answers(f"{base}/en/accounts/login/"),
-            timeout=30,
-            message="nginx to answer",
-        )
-        assert server.poll() is None, f"nginx exited; see test-results/{name}.log"
-        yield base
+        with _serving(command, port=port, name=name, timeout=30) as base:
+            yield base
     finally:
-        _stop(server)
-        log.close()
         shutil.rmtree(prefix, ignore_errors=True)

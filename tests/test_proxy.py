@@ -20,13 +20,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
-from contest.enums import MediaKind
 from contest.models import Contest
-from submissions import services, uploads
+from submissions import uploads
 from submissions.models import Upload
 from tests.conftest import database_url_for_subprocess, results_dir, subprocess_env
 from tests.serving import gunicorn, nginx
-from tests.uploading import cookie_header, send, sha256, sign_in, start
+from tests.uploading import cookie_header, send, sha256, sign_in, start_for_new_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,20 +60,7 @@ def demo(transactional_db) -> Contest:
 
 
 def new_upload(demo: Contest, session, base: str, length: int) -> str:
-    entry = services.create_entry(
-        contest=demo,
-        entrant=User.objects.get(email=AMIRA),
-        data={
-            "theme": demo.themes.first(),
-            "category": demo.categories.get(media_kind=MediaKind.VIDEO),
-            "title": "Fields after the war",
-        },
-        declarations=set(),
-        now=timezone.now(),
-    )
-    answer = start(session, base, entry=entry.reference, length=length, filename="film.mp4")
-    assert answer.status_code == 201, answer.text
-    return answer.headers["Location"]
+    return start_for_new_entry(demo, User.objects.get(email=AMIRA), session, base, length=length)
 
 
 @dataclass

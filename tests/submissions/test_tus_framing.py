@@ -17,14 +17,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
-from contest.enums import MediaKind
 from contest.models import Contest
-from submissions import services, uploads
+from submissions import uploads
 from submissions.enums import EntryStatus, UploadStatus
 from submissions.models import Entry, Upload
 from tests.conftest import database_url_for_subprocess, subprocess_env
 from tests.serving import gunicorn
-from tests.uploading import sign_in, start
+from tests.uploading import sign_in, start_for_new_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,21 +49,9 @@ def amira(site, transactional_db):
 
 
 def new_upload(site: str, session, *, length: int = UPLOAD_LENGTH) -> Upload:
-    contest = Contest.objects.get(slug=SLUG)
-    entry = services.create_entry(
-        contest=contest,
-        entrant=User.objects.get(email=AMIRA),
-        data={
-            "theme": contest.themes.first(),
-            "category": contest.categories.get(media_kind=MediaKind.VIDEO),
-            "title": "The fields of Ban Naxay",
-        },
-        declarations=set(),
-        now=timezone.now(),
-    )
-    answer = start(session, site, entry=entry.reference, length=length, filename="film.mp4")
-    assert answer.status_code == 201, answer.text
-    return Upload.objects.get(pk=answer.headers["Location"].rsplit("/", 1)[1])
+    contest, amira = Contest.objects.get(slug=SLUG), User.objects.get(email=AMIRA)
+    url = start_for_new_entry(contest, amira, session, site, length=length)
+    return Upload.objects.get(pk=url.rsplit("/", 1)[1])
 
 
 @dataclass
