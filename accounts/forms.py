@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from contest.eligibility import birth_date_problems
-
+from .birth_dates import birth_date_problems
 from .models import PROFILE_FIELDS, User
 
 

@@ -183,9 +183,9 @@ def _drive(layout: str, folder: Path) -> dict:
 
     from accounts.models import User
     from config.celery_app import app
-    from contest.demo import SLUG
     from contest.enums import MediaKind
     from contest.models import Contest
+    from demo.seed import SLUG
     from submissions import services
     from submissions.enums import JobQueue, JobStatus
     from submissions.media import jobs

@@ -342,7 +342,8 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    # Kept as text too: the hash covers it, and it survives the actor's account being deleted.
+    # Kept as text too, so the event still says who acted once `actor` is gone. The hash covers it through a
+    # salted digest (see contest.audit), so it can be blanked when its person erases their account.
     actor_label = models.CharField(_("by (as recorded)"), max_length=254, blank=True)
     at = models.DateTimeField(_("at"))
     action = models.CharField(_("action"), max_length=40)
@@ -352,6 +353,10 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     previous_hash = models.CharField(_("hash of the event before"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # By place in the row ("actor", "after/note"…): the random salt of each text the hash covers as a digest…
+    salts = models.JSONField(_("salts of the texts"), default=dict, blank=True)
+    # …and the digest of each text blanked since, because it named a person who erased their account.
+    erased = models.JSONField(_("digests of erased texts"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -19,8 +19,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.models import Contest
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from submissions import uploads
 from submissions.models import Upload
 from tests.conftest import database_url_for_subprocess, results_dir, subprocess_env

@@ -79,6 +79,10 @@ def when_database_answers(step, *args, **kwargs):
             delay = min(delay * 2, LONGEST_DATABASE_WAIT_STEP)
 
 
+class FileGone(Exception):
+    """The file a job works on was deleted while it ran."""
+
+
 # --- Creating and sending --------------------------------------------------
 def start_processing(*, asset_id: int) -> list[ProcessingJob]:
     """Create the file's jobs (once) and send its check; the other outputs follow when the check passes."""
@@ -208,6 +212,9 @@ def run_job(*, job_id: int) -> str | None:
                 outputs = plan.render(job.kind, original, out_dir, facts)
                 for output in outputs:
                     when_database_answers(_store, asset, output)
+    except FileGone:
+        heartbeat.stop()
+        return None
     except MediaRejected as rejection:
         heartbeat.stop()
         when_database_answers(_reject, job, rejection)
@@ -229,10 +236,12 @@ def run_job(*, job_id: int) -> str | None:
     return when_database_answers(_done, job, facts)
 
 
-def _done(job: ProcessingJob, facts) -> str:
+def _done(job: ProcessingJob, facts) -> str | None:
     """Record the job done, unless its file was replaced meanwhile (then it stays cancelled)."""
     with transaction.atomic():
-        current = ProcessingJob.objects.select_for_update().get(pk=job.pk)
+        current = ProcessingJob.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None:
+            return None  # the file was deleted meanwhile (its entrant erased their account): nothing to record
         # Queued again means the sweeper took this worker for dead during a long pause: the work is done all the same.
         if current.status not in (JobStatus.RUNNING, JobStatus.QUEUED):
             return current.status
@@ -256,6 +265,10 @@ def _store(asset: MediaAsset, output: Output) -> Rendition:
     """Save one output; a rendition already there stays, so running a job twice leaves one and the same."""
     name = f"renditions/{asset.entry.reference}/{asset.pk}/{output.spec}"
     with transaction.atomic():
+        # The file's row is locked first: an erasure of its entrant either waits for this rendition and deletes
+        # it with the rest, or deletes the row first, and then nothing is stored that nobody would delete.
+        if not MediaAsset.objects.select_for_update(no_key=True).filter(pk=asset.pk).exists():
+            raise FileGone
         # The insert takes the unique (asset, spec) slot first; a concurrent run waits, then finds it.
         rendition, created = Rendition.objects.get_or_create(
             asset=asset,
@@ -291,9 +304,11 @@ def _reject(job: ProcessingJob, rejection: MediaRejected) -> None:
         transaction.on_commit(lambda: tell_entrant(asset_id=job.asset_id))
 
 
-def _retry_or_give_up(job: ProcessingJob, *, code: str) -> str:
+def _retry_or_give_up(job: ProcessingJob, *, code: str) -> str | None:
     with transaction.atomic():
-        job = ProcessingJob.objects.select_for_update().get(pk=job.pk)
+        job = ProcessingJob.objects.select_for_update().filter(pk=job.pk).first()
+        if job is None:
+            return None  # deleted with its file while it ran: its error was the file missing
         if job.status != JobStatus.RUNNING:
             return job.status
         if job.attempts >= settings.MEDIA_JOB_MAX_ATTEMPTS:

@@ -19,11 +19,11 @@ from django.utils import timezone
 from PIL import Image
 
 from contest import audit
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.eligibility import local_date
 from contest.enums import ContestStatus
 from contest.models import AuditEvent, Contest, Registration
 from contest.services import change_contest_status
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from judging import services as judging
 from judging.models import Assignment
 from results.models import ContestResults, Notification

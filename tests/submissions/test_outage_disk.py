@@ -19,8 +19,8 @@ import requests
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD
 from contest.enums import MediaKind
+from demo.seed import DEMO_PASSWORD
 from submissions import services
 from submissions.enums import UploadStatus
 from submissions.models import MediaAsset, Upload

@@ -16,8 +16,8 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
-from contest.demo import DEMO_PASSWORD
 from contest.models import Category, Contest
+from demo.seed import DEMO_PASSWORD
 from submissions.enums import JobKind, JobQueue, JobStatus
 from submissions.models import MediaAsset, ProcessingJob, Rendition
 from tests.conftest import database_url_for_subprocess, free_port, results_dir, wait_until

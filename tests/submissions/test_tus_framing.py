@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.models import Contest
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from submissions import uploads
 from submissions.enums import EntryStatus, UploadStatus
 from submissions.models import Entry, Upload
