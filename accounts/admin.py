@@ -49,6 +49,14 @@ class UserAdmin(DjangoUserAdmin):
             return
         super().save_model(request, obj, form, change)
 
+    # Deleting a person here erases them as their own "delete my account" does: files, audit texts, stand-ins.
+    def delete_model(self, request, obj: User) -> None:
+        services.delete_account(user=obj, now=timezone.now())
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            services.delete_account(user=user, now=timezone.now())
+
 
 @admin.register(BirthDateCorrection)
 class BirthDateCorrectionAdmin(admin.ModelAdmin):

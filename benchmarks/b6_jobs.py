@@ -203,9 +203,9 @@ def _drive(config: dict, folder: Path) -> dict:
 
     from accounts.models import User
     from config.celery_app import app
-    from contest.demo import SLUG
     from contest.enums import MediaKind
     from contest.models import Contest
+    from demo.seed import SLUG
     from submissions import services
     from submissions.enums import JobQueue, JobStatus
     from submissions.media import jobs

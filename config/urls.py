@@ -6,10 +6,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from health.views import healthz
+from health.views import healthz, healthz_deep
+
+# Every uncaught exception: 503 when a service is away, 500 otherwise, each saying whether what was sent was saved.
+handler500 = "health.outage.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/deep", healthz_deep, name="healthz_deep"),
 ]
 
 urlpatterns += i18n_patterns(

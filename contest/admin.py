@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from .models import Category, Contest, ContestRole, Theme
+from . import services
+from .enums import ContestStatus
+from .models import AuditEvent, Category, Contest, ContestRole, Theme
 
 
 class ThemeInline(TranslationStackedInline):
@@ -23,6 +25,44 @@ class ContestAdmin(TranslationAdmin):
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ThemeInline, CategoryInline]
+    # The state changes only through the moves below, each checked against the contest's life and audited.
+    readonly_fields = ("status", "closed_at")
+    actions = ["open_for_entries", "close_to_entries", "back_to_draft", "start_judging"]
+
+    def _move(self, request, queryset, to: ContestStatus, done: str) -> None:
+        moved = 0
+        for contest in queryset:
+            if not request.user.has_perm("contest.manage_contest", contest):
+                continue
+            try:
+                services.change_contest_status(contest=contest, to=to, by=request.user, now=timezone.now())
+            except services.IllegalTransition:
+                self.message_user(
+                    request,
+                    _("“%(contest)s” is “%(state)s” and cannot become “%(to)s”.")
+                    % {"contest": contest, "state": contest.get_status_display(), "to": ContestStatus(to).label},
+                    messages.ERROR,
+                )
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, done % {"count": moved}, messages.SUCCESS)
+
+    @admin.action(description=_("Open for entries"))
+    def open_for_entries(self, request, queryset):
+        self._move(request, queryset, ContestStatus.OPEN, _("Contests opened: %(count)s."))
+
+    @admin.action(description=_("Close to entries (before the deadline: closing early)"))
+    def close_to_entries(self, request, queryset):
+        self._move(request, queryset, ContestStatus.CLOSED, _("Contests closed: %(count)s."))
+
+    @admin.action(description=_("Take back to a draft"))
+    def back_to_draft(self, request, queryset):
+        self._move(request, queryset, ContestStatus.DRAFT, _("Contests taken back to a draft: %(count)s."))
+
+    @admin.action(description=_("Move to judging"))
+    def start_judging(self, request, queryset):
+        self._move(request, queryset, ContestStatus.JUDGING, _("Contests moved to judging: %(count)s."))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Opening and closing times are typed and shown in the contest's own time zone."""
@@ -46,6 +86,24 @@ class ContestRoleAdmin(admin.ModelAdmin):
     list_filter = ("contest", "role")
     search_fields = ("user__email",)
     autocomplete_fields = ("user",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: events are written only by the services, in the transaction of the change they record."""
+
+    list_display = ("sequence", "at", "actor_label", "action", "object_type", "object_id")
+    list_filter = ("action", "contest")
+    search_fields = ("object_id", "actor_label")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 admin.site.site_header = _("Voices administration")

@@ -11,24 +11,14 @@ from datetime import date, datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+# The age and the sanity of a birth date belong to the person's profile, below every contest.
+from accounts.birth_dates import age_on, birth_date_problems
+
 # How the contest picks the day on which an entrant's age counts.
 REFERENCE_REGISTRATION = "registration"
 REFERENCE_SUBMISSION = "submission"
 REFERENCE_CLOSING = "closing"
 REFERENCE_FIXED = "fixed"
-
-OLDEST_PLAUSIBLE_AGE = 120
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Whole years of age on `day`.
-
-    A person born on 29 February turns a year older on 1 March in common
-    years (and on 29 February in leap years): on 28 February of a common
-    year they have not yet had their birthday.
-    """
-    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - (0 if had_birthday else 1)
 
 
 def local_date(moment: datetime, time_zone: str) -> date:
@@ -64,17 +54,6 @@ class Decision:
     reference_day: date
     age: int | None
     needs_guardian: bool = False
-
-
-def birth_date_problems(birth_date: date | None, *, today: date) -> list[str]:
-    """What is wrong with a birth date as typed, in words the person can act on."""
-    if birth_date is None:
-        return [_("Enter your date of birth, for example 2001-04-23.")]
-    if birth_date > today:
-        return [_("Your date of birth cannot be in the future. Check the year.")]
-    if age_on(birth_date, today) > OLDEST_PLAUSIBLE_AGE:
-        return [_("That date of birth is more than 120 years ago. Check the year.")]
-    return []
 
 
 def _age_range(rule: Rule) -> str:

@@ -10,6 +10,18 @@ class ContestStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
     JUDGING = "judging", _("Judging")
     ANNOUNCED = "announced", _("Winners announced")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ContestAuditAction(models.TextChoices):
+    """The audit chain's names for a contest's moves: `contest.` and the state it moved to."""
+
+    DRAFT = "contest.draft", _("Contest taken back to a draft")
+    OPEN = "contest.open", _("Contest opened for entries")
+    CLOSED = "contest.closed", _("Contest closed to entries")
+    JUDGING = "contest.judging", _("Contest moved to judging")
+    ANNOUNCED = "contest.announced", _("Winners announced")
+    ARCHIVED = "contest.archived", _("Contest archived")
 
 
 class MediaKind(models.TextChoices):

@@ -58,7 +58,21 @@ class Contest(models.Model):
         default=120,
         help_text=_("An upload started before the deadline may finish this long after it."),
     )
-    status = models.CharField(_("status"), max_length=16, choices=ContestStatus.choices, default=ContestStatus.DRAFT)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ContestStatus.choices,
+        default=ContestStatus.DRAFT,
+        editable=False,
+        help_text=_("Changed only by the moves: open, close, judge, announce, archive."),
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the contest last stopped taking entries; before the deadline, it was closed early."),
+    )
     min_age = models.PositiveSmallIntegerField(
         _("minimum age"), validators=[MaxValueValidator(120)], null=True, blank=True
     )
@@ -306,3 +320,66 @@ class AnonymisedRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest} – {self.registered_on}"
+
+
+class AuditEvent(models.Model):
+    """One change, chained to the one before by its hash, so an edited or deleted row shows.
+
+    `sequence` is given under a lock, without gaps (database ids may skip when a
+    transaction rolls back); the chain's head remembers the last one, so even the
+    newest row cannot be deleted unnoticed.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("number"), unique=True)
+    contest = models.ForeignKey(
+        Contest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contest")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as text too, so the event still says who acted once `actor` is gone. The hash covers it through a
+    # salted digest (see contest.audit), so it can be blanked when its person erases their account.
+    actor_label = models.CharField(_("by (as recorded)"), max_length=254, blank=True)
+    at = models.DateTimeField(_("at"))
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("kind of object"), max_length=40)
+    object_id = models.CharField(_("object"), max_length=40)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    previous_hash = models.CharField(_("hash of the event before"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+    # By place in the row ("actor", "after/note"…): the random salt of each text the hash covers as a digest…
+    salts = models.JSONField(_("salts of the texts"), default=dict, blank=True)
+    # …and the digest of each text blanked since, because it named a person who erased their account.
+    erased = models.JSONField(_("digests of erased texts"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["contest", "sequence"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The chain's last link (one row), locked while an event is appended so the chain never forks."""
+
+    sequence = models.PositiveBigIntegerField(_("last number"), default=0)
+    hash = models.CharField(_("last hash"), max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence}"

@@ -110,6 +110,15 @@ def register(*, contest: Contest, user: User, now: datetime) -> Registration:
 
 
 @transaction.atomic
+def decide_on_submission(*, registration: Registration, now: datetime) -> eligibility.Decision:
+    """For a contest that counts the age on the day of submitting: take and keep that day's decision."""
+    registration = Registration.objects.select_for_update().select_related("contest", "user").get(pk=registration.pk)
+    today = eligibility.local_date(now, registration.contest.time_zone)
+    check = _record_decision(registration=registration, user=registration.user, today=today, reason="submitted")
+    return explain(check)
+
+
+@transaction.atomic
 def recheck_registrations(*, user: User, now: datetime, reason: str) -> list[Registration]:
     """Take every decision about `user` again, after their date of birth or country changed."""
     registrations = list(Registration.objects.select_for_update().filter(user=user).select_related("contest"))

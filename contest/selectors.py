@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
+from . import deadlines
 from .enums import ContestStatus
 from .models import Category, Contest, Registration, Theme
 
@@ -18,7 +19,7 @@ def contests_for_home(*, now: datetime) -> tuple[list[Contest], list[Contest]]:
     """Contests taking entries (or about to), and past ones, for the home page."""
     current, past = [], []
     for contest in public_contests().order_by("closes_at"):
-        if contest.status == ContestStatus.OPEN and contest.closes_at > now:
+        if deadlines.before_deadline(contest, now):
             current.append(contest)
         else:
             past.append(contest)
@@ -35,10 +36,6 @@ def contest_for_page(*, slug: str) -> Contest:
         )
         .get(slug=slug)
     )
-
-
-def taking_registrations(contest: Contest, *, now: datetime) -> bool:
-    return contest.status == ContestStatus.OPEN and contest.opens_at <= now < contest.closes_at
 
 
 def registration_for(*, contest: Contest, user) -> Registration:

@@ -1,10 +1,12 @@
-"""Every change of a contest's state goes through here."""
+"""Every change of a contest's state goes through here, and each writes its audit event."""
 
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
-from .enums import ContestStatus
+from . import audit
+from .enums import ContestAuditAction, ContestStatus
 from .models import Contest
 
 # Which states a contest may move to from each state.
@@ -13,7 +15,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ContestStatus.OPEN: frozenset({ContestStatus.DRAFT, ContestStatus.CLOSED}),
     ContestStatus.CLOSED: frozenset({ContestStatus.OPEN, ContestStatus.JUDGING}),
     ContestStatus.JUDGING: frozenset({ContestStatus.ANNOUNCED}),
-    ContestStatus.ANNOUNCED: frozenset(),
+    ContestStatus.ANNOUNCED: frozenset({ContestStatus.ARCHIVED}),
+    ContestStatus.ARCHIVED: frozenset(),
 }
 
 
@@ -25,14 +28,30 @@ class IllegalTransition(Exception):
 
 
 @transaction.atomic
-def change_contest_status(*, contest: Contest, to: ContestStatus) -> Contest:
-    """Move a contest to another state, refusing moves the contest's life does not allow."""
+def change_contest_status(*, contest: Contest, to: ContestStatus, by=None, now: datetime | None = None) -> Contest:
+    """Move a contest to another state, refusing moves the contest's life does not allow; `by` is None for the
+    site's own moves (the deadline passing, a scheduled announcement)."""
+    now = now or timezone.now()
     locked = Contest.objects.select_for_update().get(pk=contest.pk)
     if to not in TRANSITIONS[locked.status]:
         raise IllegalTransition(locked, to)
+    before = audit.snapshot(locked, ("status", "closed_at"))
     locked.status = to
-    locked.save(update_fields=["status"])
-    contest.status = to
+    if to == ContestStatus.CLOSED:
+        locked.closed_at = now
+    elif to == ContestStatus.OPEN:
+        locked.closed_at = None
+    locked.save(update_fields=["status", "closed_at"])
+    audit.record(
+        action=ContestAuditAction(f"contest.{to}"),
+        obj=locked,
+        actor=by,
+        contest=locked,
+        before=before,
+        after=audit.snapshot(locked, ("status", "closed_at")),
+        at=now,
+    )
+    contest.status, contest.closed_at = locked.status, locked.closed_at
     return locked
 
 
@@ -41,7 +60,7 @@ def close_contests_past_deadline(*, now: datetime) -> list[int]:
     closed = []
     for contest in Contest.objects.filter(status=ContestStatus.OPEN, closes_at__lte=now).only("pk", "status"):
         try:
-            change_contest_status(contest=contest, to=ContestStatus.CLOSED)
+            change_contest_status(contest=contest, to=ContestStatus.CLOSED, now=now)
         except IllegalTransition:
             continue  # Someone moved it meanwhile; their decision stands.
         closed.append(contest.pk)

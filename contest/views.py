@@ -1,5 +1,6 @@
 """Public contest pages: home, a contest's call, and the about and privacy pages."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import registration, selectors
+from . import deadlines, registration, rules, selectors
 from .describe import category_rules
 from .enums import RegistrationStatus
 from .forms import GuardianRequestForm, RegistrationForm
@@ -34,8 +35,8 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contest": contest,
         "themes": contest.themes.all(),
         "categories": categories,
-        "not_yet_open": contest.opens_at > now,
-        "taking_entries": selectors.taking_registrations(contest, now=now),
+        "not_yet_open": deadlines.opens_later(contest, now),
+        "taking_entries": bool(deadlines.entries_open(contest, now)),
         "registration": mine,
     }
     return render(request, "contest/detail.html", context)
@@ -63,8 +64,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.profile_complete:
         messages.info(request, _("First tell us your name, date of birth and country: eligibility depends on them."))
         return redirect(f"{reverse('accounts:profile')}?next={request.path}")
-    if not selectors.taking_registrations(contest, now=timezone.now()):
-        messages.error(request, _("This contest is not taking registrations now."))
+    if not (allowed := rules.may_register(request.user, contest, now=timezone.now())):
+        messages.error(request, allowed.reason)
         return redirect("contest:detail", slug=slug)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
@@ -124,8 +125,8 @@ def guardian(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, _("Choose one of the two buttons: I consent, or I do not consent."))
             context = {"consent": consent, "contest": consent.registration.contest}
             return render(request, "contest/guardian.html", context, status=400)
-        registration.record_guardian_decision(
-            consent=consent, consents=answer == "consent", ip=request.META.get("REMOTE_ADDR"), now=timezone.now()
-        )
+        # The visitor's own address, also behind nginx (TRUSTED_PROXY_COUNT), as the sign-in limits count it.
+        ip = get_adapter(request).get_client_ip(request)
+        registration.record_guardian_decision(consent=consent, consents=answer == "consent", ip=ip, now=timezone.now())
         consent.refresh_from_db()
     return render(request, "contest/guardian.html", {"consent": consent, "contest": consent.registration.contest})

@@ -10,7 +10,6 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from .models import (
     AISuspicion,
     Assignment,
-    AuditEvent,
     ConflictOfInterest,
     Criterion,
     JudgeInvitation,
@@ -109,8 +108,3 @@ class ScoreAdmin(ReadOnlyAdmin):
     list_filter = ("state",)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("sequence", "at", "actor_label", "action", "object_type", "object_id")
-    list_filter = ("action", "contest")
-    search_fields = ("object_id", "actor_label")

@@ -19,7 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ContestResults)
 class ContestResultsAdmin(ReadOnlyAdmin):
-    list_display = ("contest", "announce_at", "announced_at", "archived_at")
+    list_display = ("contest", "announce_at", "announced_at")
 
 
 @admin.register(Award)

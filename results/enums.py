@@ -51,6 +51,5 @@ class AuditAction(models.TextChoices):
     FEEDBACK_MODERATED = "feedback.moderated", _("Judge feedback moderated")
     ANNOUNCEMENT_SCHEDULED = "results.scheduled", _("Announcement scheduled")
     ANNOUNCED = "results.announced", _("Results announced")
-    ARCHIVED = "results.archived", _("Contest archived")
     RETENTION_SET = "results.retention", _("Retention of originals set")
     ORIGINALS_DELETED = "results.originals_deleted", _("Non-winning originals deleted")

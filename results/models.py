@@ -69,11 +69,6 @@ class ContestResults(models.Model):
         help_text=_("After the announcement; empty to keep them. Entrants are told in their result email."),
     )
     originals_deleted_at = models.DateTimeField(_("non-winning originals deleted at"), null=True, blank=True)
-    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("archived by"),
-    )
 
     class Meta:
         verbose_name = _("contest results")

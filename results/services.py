@@ -1,4 +1,4 @@
-"""Every change to a contest's results, each in a transaction that writes its audit event (judging.audit)."""
+"""Every change to a contest's results, each in a transaction that writes its audit event (contest.audit)."""
 
 import logging
 import secrets
@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit, deadlines
 from contest.enums import ContestStatus
 from contest.models import Category, Contest, Theme
 from contest.services import IllegalTransition, change_contest_status
-from judging import audit
 from judging.enums import ScreeningOutcome
 from judging.models import Criterion, Score
 from submissions.enums import AttachmentKind, EntryStatus
@@ -36,7 +36,7 @@ LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 AWARD_FIELDS = ("kind", "entry", "theme", "category", "position",
                 *(f"name_{c}" for c in LANGUAGE_CODES), *(f"citation_{c}" for c in LANGUAGE_CODES))
 RESULTS_FIELDS = ("tie_break", "tie_break_criterion", "shortlist_size", "include_feedback", "announce_at",
-                  "announced_at", "retention_days", "archived_at")
+                  "announced_at", "retention_days")
 
 
 class ResultsRefused(Exception):
@@ -47,14 +47,27 @@ class ResultsRefused(Exception):
         self.messages = list(messages)
 
 
-def _locked_results(contest: Contest) -> ContestResults:
+def _locked_results(contest: Contest, *, by: User | None = None) -> ContestResults:
+    """The contest's results, locked; with `by`, for a change only its organizers may make."""
+    if by is not None:
+        _require_organizer(by, contest)
     ContestResults.objects.get_or_create(contest=contest)
     return ContestResults.objects.select_for_update().select_related("contest").get(contest=contest)
 
 
-def _require_open_results(results: ContestResults) -> None:
-    if results.archived_at:
+def _require_organizer(by: User, contest: Contest) -> None:
+    """The services ask the same rule as the results pages (`results.manage_results`)."""
+    if not by.has_perm("results.manage_results", contest):
+        raise ResultsRefused(_("Only the contest's organizers can do this."))
+
+
+def _refuse_if_archived(contest: Contest) -> None:
+    if deadlines.archived(contest):
         raise ResultsRefused(_("This contest is archived: its results can no longer change."))
+
+
+def _require_open_results(results: ContestResults) -> None:
+    _refuse_if_archived(results.contest)
     if results.announced_at:
         raise ResultsRefused(_("The results have been announced: the awards can no longer change."))
 
@@ -78,9 +91,8 @@ def _record_results(results: ContestResults, action: str, before: dict | None, b
 def declare_tie_break(*, contest: Contest, steps: list[str], criterion: Criterion | None, by: User,
                       now: datetime) -> ContestResults:
     """Declare how ties are broken, before judging: refused once a round of the contest has opened."""
-    results = _locked_results(contest)
-    if results.archived_at:
-        raise ResultsRefused(_("This contest is archived: its results can no longer change."))
+    results = _locked_results(contest, by=by)
+    _refuse_if_archived(results.contest)
     if selectors.tie_break_locked(contest):
         raise ResultsRefused(
             _("Judging has started, so the tie-break rule declared before it stands and cannot change now.")
@@ -108,7 +120,7 @@ def declare_tie_break(*, contest: Contest, steps: list[str], criterion: Criterio
 @transaction.atomic
 def decide_tie(*, contest: Contest, entries: list[Entry], reason: str, by: User, now: datetime) -> list[TieDecision]:
     """Record an organizer's order for entries the declared steps left level, with the reason."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _require_open_results(results)
     if TieBreakStep.ORGANIZER not in results.steps:
         raise ResultsRefused(_("The declared rule does not leave ties to an organizer; they stand as ex aequo."))
@@ -148,7 +160,7 @@ def give_award(*, contest: Contest, entry: Entry, kind: str, by: User, now: date
                category: Category | None = None, texts: dict[str, str] | None = None,
                position: int = 0) -> Award:
     """Give an award; `texts` holds name_<lang> and citation_<lang> values. One winner (second, third) per scope."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _require_open_results(results)
     _check_award_entry(contest, entry)
     if kind not in AwardKind.values:
@@ -187,7 +199,7 @@ def give_award(*, contest: Contest, entry: Entry, kind: str, by: User, now: date
 
 @transaction.atomic
 def change_citation(*, award: Award, texts: dict[str, str], by: User, now: datetime) -> Award:
-    results = _locked_results(award.contest)
+    results = _locked_results(award.contest, by=by)
     _require_open_results(results)
     award = Award.objects.select_for_update().get(pk=award.pk)
     before = audit.snapshot(award, AWARD_FIELDS)
@@ -202,7 +214,7 @@ def change_citation(*, award: Award, texts: dict[str, str], by: User, now: datet
 
 @transaction.atomic
 def withdraw_award(*, award: Award, by: User, now: datetime) -> None:
-    results = _locked_results(award.contest)
+    results = _locked_results(award.contest, by=by)
     _require_open_results(results)
     before = audit.snapshot(award, AWARD_FIELDS)
     award_id, contest_id = award.pk, award.contest_id
@@ -217,7 +229,7 @@ def verify_winner(*, entry: Entry, identity_checked: bool, age_checked: bool, pu
                   publish_country: bool, note: str, by: User, now: datetime, document=None) -> WinnerVerification:
     """Record the organizer's check of an awarded entrant; once identity and age are checked the identity
     document (if one was uploaded for it) is deleted, and only the fact that it was seen is kept."""
-    results = _locked_results(entry.contest)
+    results = _locked_results(entry.contest, by=by)
     _require_open_results(results)
     if not Award.objects.filter(entry=entry).exists():
         raise ResultsRefused(_("Only an entrant with an award is verified."))
@@ -256,6 +268,7 @@ def verify_winner(*, entry: Entry, identity_checked: bool, age_checked: bool, pu
 @transaction.atomic
 def moderate_feedback(*, score: Score, approved: bool, text: str, by: User, now: datetime) -> FeedbackModeration:
     contest_id = score.assignment.round.contest_id
+    _require_organizer(by, contest_id)
     moderation, _created = FeedbackModeration.objects.update_or_create(
         score=score,
         defaults={"approved": approved, "text": text.strip() if approved else "", "moderated_by": by,
@@ -269,9 +282,8 @@ def moderate_feedback(*, score: Score, approved: bool, text: str, by: User, now:
 @transaction.atomic
 def change_settings(*, contest: Contest, shortlist_size: int, include_feedback: bool, retention_days: int | None,
                     by: User, now: datetime) -> ContestResults:
-    results = _locked_results(contest)
-    if results.archived_at:
-        raise ResultsRefused(_("This contest is archived: its results can no longer change."))
+    results = _locked_results(contest, by=by)
+    _refuse_if_archived(results.contest)
     before = audit.snapshot(results, RESULTS_FIELDS)
     if results.announced_at and (shortlist_size != results.shortlist_size
                                  or include_feedback != results.include_feedback):
@@ -287,7 +299,7 @@ def change_settings(*, contest: Contest, shortlist_size: int, include_feedback: 
 @transaction.atomic
 def schedule_announcement(*, contest: Contest, at: datetime, by: User, now: datetime) -> ContestResults:
     """Set the moment the results become public; the eta task and the beat sweep both announce at it."""
-    results = _locked_results(contest)
+    results = _locked_results(contest, by=by)
     _require_open_results(results)
     if at <= now:
         raise ResultsRefused(_("Choose a time in the future for the announcement."))
@@ -351,9 +363,9 @@ def _mark_announced(contest_id: int, now: datetime) -> bool:
     contest = results.contest
     try:
         if contest.status == ContestStatus.CLOSED:
-            change_contest_status(contest=contest, to=ContestStatus.JUDGING)
+            change_contest_status(contest=contest, to=ContestStatus.JUDGING, now=now)
         if contest.status != ContestStatus.ANNOUNCED:
-            change_contest_status(contest=contest, to=ContestStatus.ANNOUNCED)
+            change_contest_status(contest=contest, to=ContestStatus.ANNOUNCED, now=now)
     except IllegalTransition:
         logger.warning("Contest %s could not be announced from its status %s", contest.pk, contest.status)
         return False
@@ -480,6 +492,7 @@ def fail_stale_sending(*, older_than: timedelta, now: datetime) -> int:
 
 @transaction.atomic
 def retry_failed(*, contest: Contest, by: User, now: datetime) -> int:
+    _require_organizer(by, contest)
     count = Notification.objects.filter(contest=contest, status=NotificationStatus.FAILED).update(
         status=NotificationStatus.PENDING, error="", claimed_at=None
     )
@@ -492,16 +505,13 @@ def retry_failed(*, contest: Contest, by: User, now: datetime) -> int:
 # --- After the contest ---------------------------------------------------------------------------------------------
 @transaction.atomic
 def archive_contest(*, contest: Contest, by: User, now: datetime) -> ContestResults:
-    """Make the contest's results read-only for good, once they are announced."""
-    results = _locked_results(contest)
+    """Make the contest read-only for good, once its results are announced (the contest's own move, audited)."""
+    results = _locked_results(contest, by=by)
     if not results.announced_at:
         raise ResultsRefused(_("Announce the results before archiving the contest."))
-    if results.archived_at:
-        return results
-    before = audit.snapshot(results, RESULTS_FIELDS)
-    results.archived_at, results.archived_by = now, by
-    results.save(update_fields=["archived_at", "archived_by"])
-    _record_results(results, AuditAction.ARCHIVED, before, by, now)
+    if not deadlines.archived(results.contest):
+        change_contest_status(contest=results.contest, to=ContestStatus.ARCHIVED, by=by, now=now)
+    contest.status = results.contest.status
     return results
 
 

@@ -33,6 +33,9 @@ class EntryAdmin(admin.ModelAdmin):
     raw_id_fields = ("entrant",)
     inlines = [DeclarationInline, CoCreatorInline]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # an entry is made by its entrant, through the entry form and its rules
+
 
 @admin.register(ProcessingJob)
 class ProcessingJobAdmin(admin.ModelAdmin):

@@ -19,7 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from contest.describe import size_in_words
 from contest.enums import MediaKind
 
-from .enums import AttachmentKind, EntryStatus
+from . import rules
+from .enums import AttachmentKind
 from .media.base import MediaRejected
 from .media.captions import MAX_BYTES as CAPTION_MAX_BYTES
 from .media.captions import to_webvtt
@@ -53,12 +54,8 @@ def caption_languages() -> list[tuple[str, str]]:
 
 
 def _check_open(entry: Entry, by, now: datetime) -> None:
-    if entry.entrant_id != by.pk:
-        raise EntryRefused(_("This is not your entry."))
-    if entry.status != EntryStatus.DRAFT:
-        raise EntryRefused(_("Files can be added to a draft only. Take the entry back to a draft first."))
-    if now >= entry.contest.closes_at:
-        raise EntryRefused(_("The deadline has passed: files can no longer be added or removed."))
+    if not (verdict := rules.may_change_entry(by, entry, now=now)):
+        raise EntryRefused(verdict.reason)
 
 
 def _read(upload: UploadedFile, limit: int) -> bytes:

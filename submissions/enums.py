@@ -11,6 +11,20 @@ class EntryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class EntryAuditAction(models.TextChoices):
+    SUBMITTED = "entry.submitted", _("Entry submitted")
+    UNSUBMITTED = "entry.unsubmitted", _("Entry taken back to a draft")
+    WITHDRAWN = "entry.withdrawn", _("Entry withdrawn")
+
+
+# The one table of moves an entry may make.
+ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
+    EntryStatus.DRAFT: frozenset({EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN}),
+    EntryStatus.SUBMITTED: frozenset({EntryStatus.DRAFT, EntryStatus.WITHDRAWN}),
+    EntryStatus.WITHDRAWN: frozenset(),
+}
+
+
 class AIUse(models.TextChoices):
     NONE = "none", _("I did not use AI tools")
     ASSISTED = "assisted", _("AI tools helped me (for example with editing, translation or music)")
@@ -66,6 +80,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("In progress")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    # The file was replaced or deleted before the output was made: nothing is owed any more.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class FileState(models.TextChoices):

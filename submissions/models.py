@@ -125,8 +125,8 @@ class Upload(models.Model):
         return f"{self.entry.reference} – {self.offset}/{self.length}"
 
 
-# Error codes of jobs that failed for reasons that are not the file's.
-GAVE_UP, NOT_MADE = "gave_up", "not_made"
+# Error codes of jobs that failed for reasons that are not the file's, and of jobs whose file was replaced.
+GAVE_UP, NOT_MADE, REPLACED = "gave_up", "not_made", "replaced"
 
 
 class MediaAsset(models.Model):
@@ -158,7 +158,7 @@ class MediaAsset(models.Model):
     @property
     def state(self) -> str:
         """Derived from the jobs (prefetch them on list pages): any failure needs the entrant, all done is ready."""
-        jobs = list(self.jobs.all())
+        jobs = [job for job in self.jobs.all() if job.status != JobStatus.CANCELLED]
         statuses = {job.status for job in jobs}
         if JobStatus.FAILED in statuses:
             failed = {job.error_code for job in jobs if job.status == JobStatus.FAILED}

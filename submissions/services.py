@@ -5,7 +5,6 @@ and refuses with an `EntryRefused` that says what to do instead.
 """
 
 import dataclasses
-import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
@@ -15,29 +14,34 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from contest import eligibility
-from contest.enums import ContestStatus, MediaKind
+from contest import audit, eligibility
+from contest.deadlines import Verdict
+from contest.enums import AgeReference, MediaKind
 from contest.models import Contest, Registration
+from contest.registration import decide_on_submission
 
-from . import selectors
-from .enums import DECLARATIONS_VERSION, AIUse, CoCreatorStatus, Declaration, EntryStatus, FileState
+from . import rules, selectors
+from .enums import (
+    DECLARATIONS_VERSION,
+    AIUse,
+    CoCreatorStatus,
+    Declaration,
+    EntryAuditAction,
+    EntryStatus,
+    FileState,
+)
 from .models import CoCreator, Entry, EntryDeclaration
 from .words import word_count
 
 CO_CREATOR_LINK_SALT = "voices.co-creator"
 CO_CREATOR_LINK_MAX_AGE = 30 * 24 * 60 * 60
 
-# The one table of moves an entry may make.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    EntryStatus.DRAFT: frozenset({EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN}),
-    EntryStatus.SUBMITTED: frozenset({EntryStatus.DRAFT, EntryStatus.WITHDRAWN}),
-    EntryStatus.WITHDRAWN: frozenset(),
-}
+# What an entry's audit events record of it.
+AUDITED_FIELDS = ("status", "submitted_at", "withdrawn_at")
 
 EDITABLE_FIELDS = (
     "theme",
@@ -60,28 +64,17 @@ class EntryRefused(Exception):
         self.messages = list(messages)
 
 
-def deadline_in_words(contest: Contest, *, viewer_zone: str | None = None) -> str:
-    zone = viewer_zone or contest.time_zone
-    local = contest.closes_at.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone})"
+def _require(verdict: Verdict) -> None:
+    """A permission's refusal, raised as the entrant sees it."""
+    if not verdict:
+        raise EntryRefused(verdict.reason)
 
 
-def _refuse_after_deadline(contest: Contest, now: datetime) -> None:
-    if contest.status != ContestStatus.OPEN and now < contest.closes_at:
-        raise EntryRefused(_("The organizers have closed this contest to entries."))
-    if now >= contest.closes_at:
-        raise EntryRefused(
-            _("The deadline has passed: entries closed on %(deadline)s.") % {"deadline": deadline_in_words(contest)}
-        )
-
-
-def _move(entry: Entry, to: str, now: datetime) -> None:
-    """The only place an entry changes state."""
-    if to not in TRANSITIONS[entry.status]:
-        raise EntryRefused(
-            _("An entry that is “%(state)s” cannot become “%(to)s”.")
-            % {"state": entry.get_status_display(), "to": EntryStatus(to).label}
-        )
+def _move(entry: Entry, to: str, now: datetime, by: User | None) -> None:
+    """The only place an entry changes state; each move is an audit event in the same transaction."""
+    _require(rules.move_allowed(entry, to))
+    before = audit.snapshot(entry, AUDITED_FIELDS)
+    moved_back = entry.status == EntryStatus.SUBMITTED and to == EntryStatus.DRAFT
     entry.status = to
     if to == EntryStatus.SUBMITTED:
         entry.submitted_at = now
@@ -89,6 +82,16 @@ def _move(entry: Entry, to: str, now: datetime) -> None:
     elif to == EntryStatus.WITHDRAWN:
         entry.withdrawn_at = now
     entry.save()
+    action = EntryAuditAction.UNSUBMITTED if moved_back else EntryAuditAction(f"entry.{to}")
+    audit.record(
+        action=action,
+        obj=entry,
+        actor=by or entry.entrant,
+        contest=entry.contest_id,
+        before=before,
+        after=audit.snapshot(entry, AUDITED_FIELDS),
+        at=now,
+    )
 
 
 def _locked(entry: Entry) -> Entry:
@@ -101,15 +104,6 @@ def _next_reference(contest: Contest) -> str:
     locked.last_entry_number += 1
     locked.save(update_fields=["last_entry_number"])
     return f"{locked.reference_prefix}-{locked.last_entry_number:04d}"
-
-
-def _require_registration(contest: Contest, entrant: User) -> Registration:
-    registration = Registration.objects.filter(contest=contest, user=entrant).first()
-    if registration is None:
-        raise EntryRefused(_("Register for the contest before you create an entry."))
-    if not registration.may_enter:
-        raise EntryRefused(_("Your registration does not allow you to enter: your registration page says why."))
-    return registration
 
 
 def _record_declarations(entry: Entry, accepted: set[str], now: datetime) -> None:
@@ -128,8 +122,7 @@ def _record_declarations(entry: Entry, accepted: set[str], now: datetime) -> Non
 
 @transaction.atomic
 def create_entry(*, contest: Contest, entrant: User, data: dict, declarations: set[str], now: datetime) -> Entry:
-    _require_registration(contest, entrant)
-    _refuse_after_deadline(contest, now)
+    _require(rules.may_create_entry(entrant, contest, now=now))
     limit = contest.max_entries_per_entrant
     if limit is not None:
         active = Entry.objects.filter(contest=contest, entrant=entrant).exclude(status=EntryStatus.WITHDRAWN).count()
@@ -176,11 +169,11 @@ def _refuse_over_category_limit(contest: Contest, entrant: User, category, *, be
 
 
 @transaction.atomic
-def update_entry(*, entry: Entry, data: dict, declarations: set[str], now: datetime) -> Entry:
+def update_entry(
+    *, entry: Entry, data: dict, declarations: set[str], now: datetime, by: User | None = None
+) -> Entry:
     entry = _locked(entry)
-    if entry.status != EntryStatus.DRAFT:
-        raise EntryRefused(_("Only a draft can be changed. Take the entry back to a draft first."))
-    _refuse_after_deadline(entry.contest, now)
+    _require(rules.may_change_entry(by or entry.entrant, entry, now=now))
     if "category" in data and data["category"] != entry.category:
         _refuse_over_category_limit(entry.contest, entry.entrant, data["category"], besides=entry)
     for field in EDITABLE_FIELDS:
@@ -255,40 +248,45 @@ def still_to_do(entry: Entry, *, registration: Registration | None | object = _L
     return todo
 
 
-def finished_in_grace(entry: Entry, now: datetime) -> bool:
-    """Past the deadline, but its file's upload started before it and the grace period still runs."""
+def submit_entry(*, entry: Entry, now: datetime, by: User | None = None) -> Entry:
+    """Submit a draft. Where the contest counts the age on the day of submitting, that day's decision is taken
+    and kept first, in its own transaction, so a refusal still leaves it recorded."""
+    _require(rules.may_submit_entry(by or entry.entrant, entry, now=now))  # no decision is kept for a refused move
     contest = entry.contest
-    if now >= contest.uploads_close_at:
-        return False
-    current = entry.assets.filter(replaced_at__isnull=True).select_related("upload").first()
-    return bool(current and current.upload and current.upload.created_at < contest.closes_at)
+    if contest.age_reference == AgeReference.SUBMISSION:
+        registration = Registration.objects.filter(contest=contest, user=entry.entrant_id).first()
+        if registration is not None:
+            decision = decide_on_submission(registration=registration, now=now)
+            if not decision.eligible:
+                raise EntryRefused(*decision.reasons)
+    return _submit(entry=entry, now=now, by=by)
 
 
 @transaction.atomic
-def submit_entry(*, entry: Entry, now: datetime) -> Entry:
+def _submit(*, entry: Entry, now: datetime, by: User | None) -> Entry:
     entry = _locked(entry)
-    if not finished_in_grace(entry, now):
-        _refuse_after_deadline(entry.contest, now)
+    _require(rules.may_submit_entry(by or entry.entrant, entry, now=now))
     if todo := still_to_do(entry):
         raise EntryRefused(*todo)
-    _move(entry, EntryStatus.SUBMITTED, now)
+    _move(entry, EntryStatus.SUBMITTED, now, by)
     transaction.on_commit(lambda: _send_receipt(entry.pk))
     return entry
 
 
 @transaction.atomic
-def unsubmit_entry(*, entry: Entry, now: datetime) -> Entry:
-    """Take a submitted entry back to a draft to change it; only before the deadline."""
+def unsubmit_entry(*, entry: Entry, now: datetime, by: User | None = None) -> Entry:
+    """Take a submitted entry back to a draft to change it; only while entries are open."""
     entry = _locked(entry)
-    _refuse_after_deadline(entry.contest, now)
-    _move(entry, EntryStatus.DRAFT, now)
+    _require(rules.may_unsubmit_entry(by or entry.entrant, entry, now=now))
+    _move(entry, EntryStatus.DRAFT, now, by)
     return entry
 
 
 @transaction.atomic
-def withdraw_entry(*, entry: Entry, now: datetime) -> Entry:
+def withdraw_entry(*, entry: Entry, now: datetime, by: User | None = None) -> Entry:
     entry = _locked(entry)
-    _move(entry, EntryStatus.WITHDRAWN, now)
+    _require(rules.may_withdraw_entry(by or entry.entrant, entry, now=now))
+    _move(entry, EntryStatus.WITHDRAWN, now, by)
     return entry
 
 
@@ -322,12 +320,12 @@ def co_creator_for_token(token: str) -> CoCreator | None:
 
 
 @transaction.atomic
-def invite_co_creator(*, entry: Entry, name: str, email: str, date_of_birth, now: datetime) -> CoCreator:
+def invite_co_creator(
+    *, entry: Entry, name: str, email: str, date_of_birth, now: datetime, by: User | None = None
+) -> CoCreator:
     entry = _locked(entry)
-    if entry.status != EntryStatus.DRAFT:
-        raise EntryRefused(_("Add co-creators while the entry is a draft."))
+    _require(rules.may_change_entry(by or entry.entrant, entry, now=now))
     contest = entry.contest
-    _refuse_after_deadline(contest, now)
     if email.lower() == entry.entrant.email.lower():
         raise EntryRefused(_("That is your own address: add the people who made the work with you."))
     if entry.co_creators.filter(email__iexact=email).exists():
@@ -359,9 +357,9 @@ def invite_co_creator(*, entry: Entry, name: str, email: str, date_of_birth, now
 
 
 @transaction.atomic
-def remove_co_creator(*, co_creator: CoCreator) -> None:
-    if co_creator.entry.status != EntryStatus.DRAFT:
-        raise EntryRefused(_("Change the team while the entry is a draft."))
+def remove_co_creator(*, co_creator: CoCreator, now: datetime, by: User | None = None) -> None:
+    entry = _locked(co_creator.entry)
+    _require(rules.may_change_entry(by or entry.entrant, entry, now=now))
     co_creator.delete()
 
 

@@ -27,8 +27,10 @@ EXTENSIONS = "creation,termination,expiration,checksum"
 # select on each of a large upload's many requests than the request's own work. The last PATCH
 # reads the whole row again to finish the file.
 _PATCH_FIELDS = (
-    "id", "status", "offset", "length", "created_at", "updated_at", "entry__id", "entry__status",
-    "entry__contest__id", "entry__contest__closes_at", "entry__contest__upload_grace_minutes",
+    "id", "owner", "status", "offset", "length", "created_at", "updated_at", "entry__id", "entry__status",
+    "entry__contest__id", "entry__contest__status", "entry__contest__opens_at", "entry__contest__closes_at",
+    "entry__contest__closed_at", "entry__contest__upload_grace_minutes", "entry__contest__time_zone",
+    "entry__entrant",
 )
 
 
@@ -41,8 +43,14 @@ def _answer(status: int, message: str = "", **headers: str) -> HttpResponse:
     return response
 
 
+# Seconds a client is asked to wait before trying again when the server's disk or storage refused the bytes.
+RETRY_AFTER = "60"
+
+
 def _problem(problem: uploads.UploadProblem) -> HttpResponse:
     headers = {} if problem.offset is None else {"Upload_Offset": str(problem.offset)}
+    if problem.status >= 500:
+        headers["Retry_After"] = RETRY_AFTER
     return _answer(problem.status, problem.message, **headers)
 
 
@@ -72,28 +80,30 @@ class _GunicornBody:
     gunicorn's own reader passes each block through two BytesIO buffers and
     slices it twice more on the way, which cost more CPU than the disk write
     and the SHA-256 together. Here the bytes go from the socket to the buffer
-    once. gunicorn's reader is told how much was taken, so keep-alive and the
-    drain after the response work as before, and the bytes it had already
-    read ahead with the headers come first.
+    once. Between two reads gunicorn's reader state is exactly the body that is
+    left: its remaining length is lowered by each read, and of what it had read
+    ahead with the headers only the bytes taken go; the rest (more of the body,
+    or the next request on the connection) goes back at once. So a refusal after
+    any read, keep-alive and the drain after the answer (submissions/framing.py)
+    all see the connection where it stands.
     """
 
     def __init__(self, body, sock) -> None:
         self.body, self.reader, self.sock = body, body.reader, sock
-        ahead = self.reader.unreader.take_buffered()
-        # Read-ahead past this body is the next request on the connection: it goes back.
-        if len(ahead) > self.reader.length:
-            self.reader.unreader.unread(ahead[self.reader.length :])
-        self.ahead = memoryview(ahead)[: self.reader.length]
+        self.buffered = True  # gunicorn may hold bytes read with the headers; once taken, nothing new arrives there
 
     def readinto(self, view: memoryview) -> int:
         want = min(len(view), self.reader.length)
         if want <= 0:
             return 0
-        if self.ahead:
-            got = min(want, len(self.ahead))
-            view[:got] = self.ahead[:got]
-            self.ahead = self.ahead[got:]
+        ahead = self.reader.unreader.take_buffered() if self.buffered else b""
+        if ahead:
+            got = min(want, len(ahead))
+            view[:got] = memoryview(ahead)[:got]
+            if got < len(ahead):
+                self.reader.unreader.unread(ahead[got:])
         else:
+            self.buffered = False
             try:
                 got = self.sock.recv_into(view, want)
             except OSError:
@@ -174,6 +184,16 @@ def resource(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     except Upload.DoesNotExist:
         return _answer(404, _("There is no such upload."))
     if request.method == "HEAD":
+        if upload.status == "receiving" and upload.offset == upload.length:
+            # Every byte arrived but the storage refused the file (full, say): finish it now, or ask to wait.
+            try:
+                uploads.finish(upload=upload, now=timezone.now())
+            except (uploads.StorageFull, uploads.StorageFailing, uploads.Busy) as problem:
+                # 423 is the one refusal after which tus clients try the same upload again rather than a new one.
+                return _answer(423, problem.message, Upload_Offset=str(upload.offset), Retry_After=RETRY_AFTER)
+            except uploads.UploadProblem as problem:
+                return _problem(problem)
+            upload.status = "complete"
         if upload.status != "receiving" and upload.status != "complete":
             return _answer(410, "")
         return _answer(
@@ -199,6 +219,7 @@ def resource(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
             length=int(declared) if declared else None,
             checksum=request.headers.get("Upload-Checksum"),
             now=timezone.now(),
+            by=request.user,
         )
     except uploads.UploadProblem as problem:
         return _problem(problem)

@@ -4,10 +4,16 @@ The temporary file is the truth for how many bytes the server has; the
 database row repeats it for the pages. Finishing sniffs the real format,
 hashes the bytes and hands the file to the private storage, which on local
 disk is a rename, so each byte is written once (S3 receives it once more).
+
+A disk that is full or failing is told to the entrant (507 or 503) and to the
+log, and keeps what it had: the offset stays the bytes truly written. The
+file is stored under a name made from the upload's id, so finishing again
+after a failure replaces any partial copy instead of leaving one beside it.
 """
 
 import base64
 import binascii
+import errno
 import fcntl
 import hashlib
 import itertools
@@ -22,11 +28,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from contest.deadlines import Verdict
 from contest.describe import size_in_words
 
+from . import rules
 from .enums import EntryStatus, UploadStatus
 from .media import jobs
 from .models import Entry, MediaAsset, Upload
@@ -80,6 +89,59 @@ class Gone(UploadProblem):
 
 class ChecksumMismatch(UploadProblem):
     status = 460
+
+
+class StorageFull(UploadProblem):
+    """No room left on the disk that takes the bytes: what arrived before stays, and the upload resumes later."""
+
+    status = 507
+
+
+class StorageFailing(UploadProblem):
+    """The disk or the storage refuses writes (read-only, failing, unreachable)."""
+
+    status = 503
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT)
+try:  # S3's errors when the storage cannot take the file; botocore is there whenever S3 is used.
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, BotoCoreError, ClientError)
+except ImportError:  # pragma: no cover - botocore is a dependency of django-storages[s3]
+    STORAGE_ERRORS = (OSError,)
+
+
+class _WriteFailed(Exception):
+    """The disk refused a write (not the connection): `written_to` is where the bytes in order end."""
+
+    def __init__(self, error: OSError, written_to: int) -> None:
+        super().__init__(str(error))
+        self.error, self.written_to = error, written_to
+
+
+def _storage_problem(error: Exception, kept: int, total: int) -> UploadProblem:
+    """The entrant's message for a disk or storage that refused their bytes; the log has the details."""
+    kept_words = {"kept": size_in_words(kept), "total": size_in_words(total)}
+    if isinstance(error, OSError) and error.errno in FULL:
+        return StorageFull(
+            _(
+                "The server has run out of room for uploads. This is a problem on our side, not with your file. "
+                "The %(kept)s of %(total)s already received are kept: try again later and the upload carries on "
+                "from there."
+            )
+            % kept_words,
+            offset=kept,
+        )
+    return StorageFailing(
+        _(
+            "The server cannot store files at the moment. This is a problem on our side, not with your file. "
+            "The %(kept)s of %(total)s already received are kept: try again later and the upload carries on "
+            "from there."
+        )
+        % kept_words,
+        offset=kept,
+    )
 
 
 class _RunningHash:
@@ -136,15 +198,17 @@ def _draft_only() -> Closed:
     return Closed(_("Files can be added to a draft only. Take the entry back to a draft first."))
 
 
+def _require(verdict: Verdict) -> None:
+    if not verdict:
+        raise Closed(verdict.reason)
+
+
 @transaction.atomic
 def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_type: str, now: datetime) -> Upload:
     """Open a new upload for an entry, checking its size against the category before any byte is sent."""
     if entry.entrant_id != owner.pk:
         raise UploadProblem(_("This is not your entry."))
-    if entry.status != EntryStatus.DRAFT:
-        raise _draft_only()
-    if now >= entry.contest.closes_at:
-        raise Closed(_("The deadline has passed: no new upload can start."))
+    _require(rules.may_upload(owner, entry, now=now))
     category = entry.category
     if category.max_size_bytes and length > category.max_size_bytes:
         raise TooLarge(
@@ -167,8 +231,12 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
         updated_at=now,
     )
     path = temp_path(upload)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=False)
+    except OSError as error:  # the row goes with the transaction
+        logger.error("upload folder: cannot create an upload's file: %s", error)
+        raise _storage_problem(error, 0, length) from error
     return upload
 
 
@@ -193,17 +261,12 @@ def append(
     length: int | None,
     checksum: str | None,
     now: datetime,
+    by=None,
 ) -> Upload:
     """Write bytes at `offset`. A dropped connection keeps what arrived, so the client can resume from there."""
     if upload.status != UploadStatus.RECEIVING:
         raise Gone(_("This upload has ended. Start it again."))
-    entry = upload.entry
-    if entry.status != EntryStatus.DRAFT:
-        raise _draft_only()
-    if now >= entry.contest.uploads_close_at or (
-        now >= entry.contest.closes_at and upload.created_at >= entry.contest.closes_at
-    ):
-        raise Closed(_("The deadline, and its grace period for uploads already under way, has passed."))
+    _require(rules.may_continue_upload(by or upload.owner, upload, now=now))
     expected = _parse_checksum(checksum)
     path = temp_path(upload)
     if not path.exists():
@@ -230,6 +293,17 @@ def append(
         digests = [d for d in (running and running.digest, hasher) if d]
         try:
             remaining = _receive(handle, readinto, remaining, digests)
+        except _WriteFailed as failure:
+            # Whatever came after the first refused byte is dropped, so the offset is the bytes in order on disk.
+            handle.truncate(failure.written_to)
+            logger.error(
+                "upload %s: the upload folder refused a write at %s bytes: %s", upload.pk, failure.written_to,
+                failure.error,
+            )
+            Upload.objects.filter(pk=upload.pk).update(offset=failure.written_to, updated_at=now)
+            upload.offset = failure.written_to
+            _discard(readinto)  # so the answer reaches the client, and the connection can serve its next request
+            raise _storage_problem(failure.error, failure.written_to, upload.length) from failure.error
         except OSError:
             logger.info("upload %s: connection dropped at %s bytes", upload.pk, handle.tell())
         if expected and (remaining or hasher.digest() != expected[1]):
@@ -244,6 +318,16 @@ def append(
         finish(upload=Upload.objects.select_related("entry__contest", "entry__category").get(pk=upload.pk), now=now)
         upload.status = UploadStatus.COMPLETE
     return upload
+
+
+def _discard(readinto: Callable[[memoryview], int]) -> None:
+    """Read the rest of a request body and throw it away (the buffers are free again once `_receive` returns)."""
+    scratch = _pieces.get().buffers[0]
+    try:
+        while readinto(scratch):
+            pass
+    except OSError:
+        pass  # the client went away: nothing left to read
 
 
 def filler(read: Callable[[int], bytes]) -> Callable[[memoryview], int]:
@@ -286,7 +370,10 @@ def _write(fd: int, data: memoryview, position: int) -> None:
     """
     done = 0
     while done < len(data):
-        done += os.pwrite(fd, data[done:], position + done)
+        try:
+            done += os.pwrite(fd, data[done:], position + done)
+        except OSError as error:
+            raise _WriteFailed(error, position + done) from error
     if _fadvise is not None:
         _fadvise(fd, position, len(data), os.POSIX_FADV_DONTNEED)  # dirty pages: starts their writeback
         if position > WRITTEN_BACK_BYTES:
@@ -321,10 +408,16 @@ def _receive(handle, readinto: Callable[[memoryview], int], remaining: int, dige
     position = handle.tell()
     pending: dict[int, list[Future]] = {}
     dropped = None
+    refused: list[_WriteFailed] = []
     try:
         for index in itertools.cycle(range(PIECES)):
             for step in pending.pop(index, ()):
-                step.result()  # this buffer is free again; a failed write raises here
+                try:
+                    step.result()  # this buffer is free again
+                except _WriteFailed as failure:
+                    refused.append(failure)
+            if refused:
+                break
             buffer = pieces.buffers[index]
             want = min(len(buffer), remaining)
             filled, dropped = _fill(readinto, buffer[:want])
@@ -340,6 +433,9 @@ def _receive(handle, readinto: Callable[[memoryview], int], remaining: int, dige
         # Every step ends before the buffers serve another request.
         failures = [failure for step in itertools.chain(*pending.values()) if (failure := step.exception())]
         handle.seek(0, os.SEEK_END)
+    refused += [failure for failure in failures if isinstance(failure, _WriteFailed)]
+    if refused:  # the disk before the connection: the bytes in order end at the first refused write
+        raise min(refused, key=lambda failure: failure.written_to)
     if failures or dropped:
         raise (failures or [dropped])[0]
     return remaining
@@ -354,49 +450,139 @@ def _sha256(path: Path) -> str:
 
 
 def finish(*, upload: Upload, now: datetime) -> MediaAsset:
-    """Check the real format, record the hash, and make the file the entry's; the old file goes only now."""
+    """Check the real format, record the hash, and make the file the entry's; the old file goes only now.
+
+    Either the entry has the file and the upload says complete, or neither: a
+    storage that refuses the file keeps no partial copy, and finishing again
+    (the client's retry, or its HEAD once there is room) finishes it once.
+    """
     path = temp_path(upload)
-    category = upload.entry.category
-    file_format = sniff_format(path, allowed=category.allowed_formats)
-    if file_format is None:
-        message = _(
-            "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
-        ) % {
-            "category": category.title,
-            "formats": ", ".join(f.upper() for f in category.allowed_formats),
-        }
-        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
-        path.unlink(missing_ok=True)
-        raise Unsupported(message)
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-    sha256 = _RunningHash.take(upload, upload.length) or _sha256(path)
-    name = f"entries/{upload.entry.reference}/{upload.pk}.{file_format}"
-    with transaction.atomic():
-        if Entry.objects.select_for_update().get(pk=upload.entry_id).status != EntryStatus.DRAFT:
-            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CANCELLED, completed_at=now)
+    try:
+        handle = open(path, "rb")  # closed below; its lock keeps finishing to one request at a time
+    except FileNotFoundError:
+        handle = None  # moved into storage by an attempt whose commit failed, or gone
+    try:
+        if handle is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise Busy(_("This file is being finished by another request; wait a moment.")) from None
+        return _finish(upload=upload, path=path, handle=handle, now=now)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _finish(*, upload: Upload, path: Path, handle, now: datetime) -> MediaAsset:
+    upload = Upload.objects.select_related("entry__contest", "entry__category").get(pk=upload.pk)
+    if upload.status == UploadStatus.COMPLETE:
+        return upload.asset  # another request finished it meanwhile
+    if upload.status != UploadStatus.RECEIVING:
+        raise Gone(_("This upload has ended. Start it again."))
+    storage = MediaAsset._meta.get_field("file").storage
+    stem = f"entries/{upload.entry.reference}/{upload.pk}."
+    earlier = _copies(storage, stem)
+    if handle is not None:
+        category = upload.entry.category
+        file_format = sniff_format(path, allowed=category.allowed_formats)
+        if file_format is None:
+            message = _(
+                "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
+            ) % {
+                "category": category.title,
+                "formats": ", ".join(f.upper() for f in category.allowed_formats),
+            }
+            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
             path.unlink(missing_ok=True)
-            raise _draft_only()
-        replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
-        with open(path, "rb") as handle:
-            asset = MediaAsset(
-                entry=upload.entry,
-                upload=upload,
-                original_name=upload.filename,
-                size=upload.length,
-                sha256=sha256,
-                file_format=file_format,
-            )
-            asset.file.save(name, _PartFile(handle, name=str(path)), save=False)
-            asset.save()
-        MediaAsset.objects.filter(pk__in=[a.pk for a in replaced]).update(replaced_at=now)
-        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.COMPLETE, completed_at=now)
-        transaction.on_commit(lambda: jobs.start_processing(asset_id=asset.pk))
-        for old in replaced:
-            transaction.on_commit(lambda old=old: old.file.delete(save=False))
+            raise Unsupported(message)
+        os.fsync(handle.fileno())
+        sha256 = _RunningHash.take(upload, upload.length) or _sha256(path)
+        for name in earlier:  # a partial copy of an attempt the storage refused: the temporary file is whole
+            storage.delete(name)
+        try:
+            name = storage.save(stem + file_format, _PartFile(handle, name=str(path)))
+        except STORAGE_ERRORS as error:
+            _delete_quietly(storage, _copies(storage, stem))
+            logger.error("upload %s: the private storage refused the finished file: %s", upload.pk, error)
+            raise _unfinished(error, upload) from error
+    elif earlier and storage.size(earlier[0]) == upload.length:
+        # An earlier attempt moved the bytes into storage, then its database commit failed: finish from there.
+        name, file_format = earlier[0], earlier[0].rsplit(".", 1)[1]
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as stored:
+            while block := stored.read(READ_BYTES):
+                digest.update(block)
+        sha256 = digest.hexdigest()
+    else:
+        raise Gone(_("This upload has expired. Start it again."))
+    with transaction.atomic():
+        draft = Entry.objects.select_for_update().get(pk=upload.entry_id).status == EntryStatus.DRAFT
+        if draft:
+            asset = _make_it_the_entrys(upload=upload, name=name, sha256=sha256, file_format=file_format, now=now)
+    if not draft:  # submitted or withdrawn while the bytes came: the upload ends without a file
+        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CANCELLED, completed_at=now)
+        _delete_quietly(storage, [name])
+        path.unlink(missing_ok=True)
+        raise _draft_only()
     path.unlink(missing_ok=True)
     upload.status = UploadStatus.COMPLETE
     return asset
+
+
+def _make_it_the_entrys(*, upload: Upload, name: str, sha256: str, file_format: str, now: datetime) -> MediaAsset:
+    """In the caller's transaction: the stored file becomes the entry's, the one before it is replaced."""
+    replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
+    asset = MediaAsset.objects.create(
+        entry=upload.entry,
+        upload=upload,
+        file=name,
+        original_name=upload.filename,
+        size=upload.length,
+        sha256=sha256,
+        file_format=file_format,
+    )
+    MediaAsset.objects.filter(pk__in=[a.pk for a in replaced]).update(replaced_at=now)
+    jobs.cancel_jobs(asset_ids=[a.pk for a in replaced], now=now)
+    Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.COMPLETE, completed_at=now)
+    transaction.on_commit(lambda: jobs.start_processing(asset_id=asset.pk))
+    for old in replaced:
+        transaction.on_commit(lambda old=old: old.file.delete(save=False))
+    return asset
+
+
+def _copies(storage: Storage, stem: str) -> list[str]:
+    """What the storage holds under an upload's own name: a copy made by an earlier attempt to finish it."""
+    folder, prefix = stem.rsplit("/", 1)
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(f"{folder}/{name}" for name in names if name.startswith(prefix))
+
+
+def _delete_quietly(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except STORAGE_ERRORS as error:  # the next attempt to finish deletes it, or the idle-upload cleaning
+            logger.error("could not delete %s from the private storage: %s", name, error)
+
+
+def _unfinished(error: Exception, upload: Upload) -> UploadProblem:
+    """All the bytes are here, but the storage would not take the file: say so, and that nothing must be sent again."""
+    if isinstance(error, OSError) and error.errno in FULL:
+        message = _(
+            "All of your file has arrived, but the server has run out of room to store it. This is a problem on "
+            "our side, not with your file. It is kept: try again later (keep this page open, or come back and "
+            "choose the same file) and it will be finished without sending it again."
+        )
+        return StorageFull(message, offset=upload.length)
+    message = _(
+        "All of your file has arrived, but the server cannot store it at the moment. This is a problem on our "
+        "side, not with your file. It is kept: try again later (keep this page open, or come back and choose the "
+        "same file) and it will be finished without sending it again."
+    )
+    return StorageFailing(message, offset=upload.length)
 
 
 def cancel(*, upload: Upload) -> None:
@@ -408,8 +594,11 @@ def cancel(*, upload: Upload) -> None:
 def remove_idle_uploads(*, now: datetime) -> int:
     """Delete the bytes of uploads that received nothing for a day."""
     cutoff = now - timedelta(hours=settings.UPLOAD_IDLE_HOURS)
-    idle = list(Upload.objects.filter(status=UploadStatus.RECEIVING, updated_at__lt=cutoff))
+    idle = list(Upload.objects.filter(status=UploadStatus.RECEIVING, updated_at__lt=cutoff).select_related("entry"))
+    storage = MediaAsset._meta.get_field("file").storage
     for upload in idle:
         temp_path(upload).unlink(missing_ok=True)
+        if upload.offset == upload.length:  # a copy left by an attempt to finish it that never committed
+            _delete_quietly(storage, _copies(storage, f"entries/{upload.entry.reference}/{upload.pk}."))
     Upload.objects.filter(pk__in=[u.pk for u in idle]).update(status=UploadStatus.EXPIRED)
     return len(idle)

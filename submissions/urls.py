@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tus, views
+from . import organizer_views, tus, views
 
 app_name = "submissions"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("entries/<str:reference>/files/<int:pk>/renditions/<str:spec>", views.rendition, name="rendition"),
     path("entries/<str:reference>/processing.json", views.entry_processing, name="processing"),
+    path("manage/<slug:slug>/processing/", organizer_views.processing, name="processing_queues"),
     path("uploads/", tus.collection, name="tus_collection"),
     path("uploads/<uuid:upload_id>", tus.resource, name="tus_upload"),
 ]

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 
 from contest import selectors as contest_selectors
 from contest.models import Contest, Registration
-from contest.rules import is_contest_organizer
 
-from . import attachments, selectors, services
+from . import attachments, rules, selectors, services
 from .enums import EntryStatus
 from .forms import CaptionsForm, CoCreatorForm, EntryForm, ReleaseFormForm
 from .media.serve import serve_file
@@ -28,11 +27,17 @@ def _show(request: HttpRequest, refusal: services.EntryRefused) -> None:
         messages.error(request, message)
 
 
+def _entry(request: HttpRequest, reference: str, permission: str = "submissions.view_entry") -> Entry:
+    """The entry, if the person has the permission; for everyone else it is not found, not forbidden."""
+    entry = get_object_or_404(Entry.objects.select_related("contest", "theme", "category"), reference=reference)
+    if not request.user.has_perm(permission, entry):
+        raise Http404
+    return entry
+
+
 def _own_entry(request: HttpRequest, reference: str) -> Entry:
     """The signed-in entrant's entry; anybody else's is not found."""
-    return get_object_or_404(
-        Entry.objects.select_related("contest", "theme", "category"), reference=reference, entrant=request.user
-    )
+    return _entry(request, reference)
 
 
 @login_required
@@ -64,6 +69,11 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         contest = contest_selectors.public_contests().get(slug=slug)
     except Contest.DoesNotExist:
         raise Http404 from None
+    allowed = rules.may_create_entry(request.user, contest, now=timezone.now())
+    if not allowed:
+        # Said before any typing: a form that cannot succeed is not shown.
+        messages.error(request, allowed.reason)
+        return render(request, "submissions/form.html", {"contest": contest, "refused": True}, status=403)
     form = EntryForm(request.POST or None, contest=contest)
     status = 200
     if request.method == "POST":
@@ -90,8 +100,8 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _own_entry(request, reference)
-    if entry.status != EntryStatus.DRAFT:
-        messages.info(request, _("Only a draft can be changed. Take the entry back to a draft first."))
+    if not (allowed := rules.may_change_entry(request.user, entry, now=timezone.now())):
+        messages.info(request, allowed.reason)
         return redirect("submissions:detail", reference=reference)
     form = EntryForm(request.POST or None, instance=entry, contest=entry.contest)
     status = 200
@@ -100,7 +110,11 @@ def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
             data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
             try:
                 services.update_entry(
-                    entry=entry, data=data, declarations=set(form.cleaned_data["declarations"]), now=timezone.now()
+                    entry=entry,
+                    data=data,
+                    declarations=set(form.cleaned_data["declarations"]),
+                    now=timezone.now(),
+                    by=request.user,
                 )
             except services.EntryRefused as refusal:
                 _show(request, refusal)
@@ -118,10 +132,11 @@ def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def entry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _own_entry(request, reference)
-    return render(request, "submissions/detail.html", _detail_context(entry, CoCreatorForm()))
+    return render(request, "submissions/detail.html", _detail_context(request, entry, CoCreatorForm()))
 
 
 def _detail_context(
+    request: HttpRequest,
     entry: Entry,
     co_creator_form: CoCreatorForm,
     release_form_form: ReleaseFormForm | None = None,
@@ -138,8 +153,11 @@ def _detail_context(
         "todo": services.still_to_do(entry) if entry.status == EntryStatus.DRAFT else [],
         "co_creators": entry.co_creators.all(),
         "co_creator_form": co_creator_form,
-        "before_deadline": now < entry.contest.closes_at,
-        "may_submit": now < entry.contest.closes_at or services.finished_in_grace(entry, now),
+        "may_change": rules.may_change_entry(request.user, entry, now=now),
+        "may_upload": rules.may_upload(request.user, entry, now=now),
+        "may_submit": rules.may_submit_entry(request.user, entry, now=now),
+        "may_unsubmit": rules.may_unsubmit_entry(request.user, entry, now=now),
+        "may_withdraw": rules.may_withdraw_entry(request.user, entry, now=now),
         "current_file": current_file,
         "processing": selectors.processing_status(entry, current_file),
         "accept": ",".join(f".{f}" for f in entry.category.allowed_formats),
@@ -150,7 +168,7 @@ def _detail_context(
 def _act(request: HttpRequest, reference: str, action, success: str, then: str = "submissions:detail"):
     entry = _own_entry(request, reference)
     try:
-        action(entry=entry, now=timezone.now())
+        action(entry=entry, now=timezone.now(), by=request.user)
     except services.EntryRefused as refusal:
         _show(request, refusal)
         return redirect("submissions:detail", reference=reference)
@@ -196,7 +214,7 @@ def co_creator_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = CoCreatorForm(request.POST)
     if form.is_valid():
         try:
-            services.invite_co_creator(entry=entry, now=timezone.now(), **form.cleaned_data)
+            services.invite_co_creator(entry=entry, now=timezone.now(), by=request.user, **form.cleaned_data)
         except services.EntryRefused as refusal:
             _show(request, refusal)
         else:
@@ -204,7 +222,7 @@ def co_creator_add(request: HttpRequest, reference: str) -> HttpResponse:
                 request, _("We have emailed %(name)s to confirm their part.") % {"name": form.cleaned_data["name"]}
             )
             return redirect("submissions:detail", reference=reference)
-    return render(request, "submissions/detail.html", _detail_context(entry, form), status=400)
+    return render(request, "submissions/detail.html", _detail_context(request, entry, form), status=400)
 
 
 @login_required
@@ -213,7 +231,7 @@ def co_creator_remove(request: HttpRequest, reference: str, pk: int) -> HttpResp
     entry = _own_entry(request, reference)
     co_creator = get_object_or_404(CoCreator, pk=pk, entry=entry)
     try:
-        services.remove_co_creator(co_creator=co_creator)
+        services.remove_co_creator(co_creator=co_creator, now=timezone.now(), by=request.user)
     except services.EntryRefused as refusal:
         _show(request, refusal)
     return redirect("submissions:detail", reference=reference)
@@ -234,8 +252,9 @@ def co_creator_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    """An original file, for its owner: never inline, never sniffed, never able to run script."""
-    entry = _own_entry(request, reference)
+    """An original file, for its owner and the contest's organizers: never inline, never sniffed, never able to
+    run script."""
+    entry = _entry(request, reference, "submissions.view_entry_files")
     asset = get_object_or_404(MediaAsset, pk=pk, entry=entry, replaced_at__isnull=True)
     return _private_download(asset.file, f"{entry.reference}.{asset.file_format}")
 
@@ -270,8 +289,8 @@ def entry_processing(request: HttpRequest, reference: str) -> JsonResponse:
 
 @login_required
 def rendition(request: HttpRequest, reference: str, pk: int, spec: str) -> HttpResponse:
-    """A rendition of the owner's current file (web image, video, poster…), shown inline on their page."""
-    entry = _own_entry(request, reference)
+    """A rendition of the current file (web image, video, poster…), shown inline to its owner and organizers."""
+    entry = _entry(request, reference, "submissions.view_entry_files")
     made = get_object_or_404(
         Rendition.objects.select_related("asset"),
         asset__pk=pk,
@@ -284,7 +303,7 @@ def rendition(request: HttpRequest, reference: str, pk: int, spec: str) -> HttpR
 
 # --- Release forms and captions -------------------------------------------------
 def _attachment_refused(request, entry: Entry, status: int, release_form_form=None, captions_form=None):
-    context = _detail_context(entry, CoCreatorForm(), release_form_form, captions_form)
+    context = _detail_context(request, entry, CoCreatorForm(), release_form_form, captions_form)
     return render(request, "submissions/detail.html", context, status=status)
 
 
@@ -347,10 +366,6 @@ def attachment_remove(request: HttpRequest, reference: str, pk: int) -> HttpResp
 @login_required
 def attachment_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """A release form or caption file, for the entrant and the contest's organizers only; anyone else: 404."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("entry__contest"), pk=pk, entry__reference=reference
-    )
-    entry = attachment.entry
-    if entry.entrant_id != request.user.pk and not is_contest_organizer(request.user, entry.contest):
-        raise Http404
+    entry = _entry(request, reference, "submissions.view_entry_files")
+    attachment = get_object_or_404(Attachment, pk=pk, entry=entry)
     return _private_download(attachment.file, attachments.download_name(attachment))

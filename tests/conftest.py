@@ -288,3 +288,47 @@ def assert_accessible(page, name: str) -> None:
         f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in serious
     )
     assert not serious, f"axe found serious or critical violations on {name}:\n{details}"
+
+
+# --- Outages: servers of the test's own that it may stop (tests/outages.py) --------------
+@pytest.fixture(scope="session")
+def private_postgres(django_db_blocker):
+    """A PostgreSQL cluster of the tests' own, migrated, that a test may stop and start."""
+    from django.core.management import call_command
+
+    from tests.outages import PrivatePostgres, using_database
+
+    cluster = PrivatePostgres()
+    try:
+        with django_db_blocker.unblock(), using_database(cluster.url):
+            call_command("migrate", verbosity=0)
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def on_private_postgres(private_postgres, django_db_blocker):
+    """This test's database is the private cluster (the web views and helpers too), emptied afterwards."""
+    from django.core.management import call_command
+
+    from tests.outages import using_database
+
+    with django_db_blocker.unblock(), using_database(private_postgres.url):
+        try:
+            yield private_postgres
+        finally:
+            from django.db import connection
+
+            private_postgres.start_if_stopped()
+            connection.close()  # cut by a stop, if the test made one
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def private_redis():
+    from tests.outages import PrivateRedis
+
+    server = PrivateRedis()
+    yield server
+    server.kill()

@@ -62,9 +62,13 @@ INSTALLED_APPS = [
     "judging",
     "results",
     "health",
+    # On top of every other app: the demo may import any of them, and nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every answer, refusals by the middleware below included.
+    "submissions.framing.RequestBodyFraming",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,10 +76,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "contest.rules.RolesPerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, around the view only: notes whether what a request sent reached the database, for the error pages.
+    "health.outage.SavesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,12 +140,16 @@ def _next_redis_database(url: str) -> str:
 
 
 if REDIS_URL:
+    # The cache fails soft: while Redis is away a read is a miss and a write is skipped (and logged), so pages
+    # keep working; allauth's rate limits, its only user, pause for that time.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "accounts.cache.FailSoftRedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL)),
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Shared by every gunicorn worker, so rate limits hold across processes.
     CACHES = {
@@ -154,6 +165,14 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2id at a cost chosen for sign-in at school scale (accounts/hashers.py, benchmarks/b9_sign_in.py); the others
+# only check older passwords, which are hashed again with Argon2id at their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,15 +194,27 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "accounts:profile"
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Voices] "
-# Each limit answers with a message saying when to try again (templates/429.html).
+# Sign-in at school scale, with no lockout (docs/operations.md, "Signing in"). A class or a university signs in
+# from one address: 120 attempts a minute from an address, right or wrong. Wrong passwords are counted per address
+# (20 a minute) and per address and account (5 in 5 minutes: accounts.adapter puts the address in allauth's key),
+# never per account alone, so wrong passwords sent from elsewhere never stop the owner. Emailed codes are limited per
+# address only, for the same reason; each goes to the account's own address. Each limit answers with a message
+# saying what to do (templates/429.html, accounts.adapter).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "120/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_email": "1/m/user",
 }
+# Sign-in by a code sent by email: offered beside the password, and as the way in when a password fails.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Mail can take minutes to reach a school's or a phone's inbox.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 # Behind a reverse proxy, rate limits must count the visitor's address, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -215,6 +246,8 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # Unfinished uploads: on the same disk as the private files, so finishing one is a rename, not a copy.
 UPLOAD_TEMP_DIR = Path(env.str("UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
 UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
+# /healthz reports the node down when its upload folder has less room than this (a few of the largest uploads).
+UPLOAD_MIN_FREE_BYTES = env.int("UPLOAD_MIN_FREE_BYTES", default=2 * 1024**3)
 UPLOAD_IDLE_HOURS = 24
 # Pictures with more pixels than this are refused from their header, before any decoding (decompression bombs).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=100_000_000)
@@ -320,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.sweep_jobs",
         "schedule": timedelta(minutes=1),
     },
+    "report-unfinished-processing-jobs": {
+        "task": "submissions.tasks.report_unfinished_jobs",
+        "schedule": timedelta(days=1),
+    },
     "announce-results-due": {
         "task": "results.tasks.announce_due",
         "schedule": timedelta(minutes=1),
@@ -335,10 +372,14 @@ RESULT_EMAIL_BATCH = env.int("RESULT_EMAIL_BATCH", default=50)
 RESULT_EMAIL_BATCHES_PER_MINUTE = env.str("RESULT_EMAIL_BATCHES_PER_MINUTE", default="6/m")
 # Processing jobs: a running job's worker touches its row every HEARTBEAT seconds; one silent for
 # STALE seconds (or past the task time limit) has lost its worker, and the sweeper sends it again.
-# A queued job whose message has not started in QUEUED_STALE seconds is sent again too.
+# A queued job sent RESEND_AFTER seconds ago whose mark on the broker is gone (Redis restarted empty) is sent
+# again; one whose message has not started in QUEUED_STALE seconds is sent again whatever the broker says.
 MEDIA_JOB_HEARTBEAT_SECONDS = env.float("MEDIA_JOB_HEARTBEAT_SECONDS", default=15)
 MEDIA_JOB_STALE_SECONDS = env.float("MEDIA_JOB_STALE_SECONDS", default=120)
+MEDIA_JOB_RESEND_AFTER_SECONDS = env.float("MEDIA_JOB_RESEND_AFTER_SECONDS", default=30)
 MEDIA_JOB_QUEUED_STALE_SECONDS = env.float("MEDIA_JOB_QUEUED_STALE_SECONDS", default=30 * 60)
+# A worker whose database stops answering waits for it this long, step by step, before handing the job back.
+MEDIA_JOB_DATABASE_WAIT_SECONDS = env.float("MEDIA_JOB_DATABASE_WAIT_SECONDS", default=10 * 60)
 MEDIA_JOB_MAX_ATTEMPTS = env.int("MEDIA_JOB_MAX_ATTEMPTS", default=4)
 MEDIA_JOB_RETRY_SECONDS = env.float("MEDIA_JOB_RETRY_SECONDS", default=30)
 # Where workers copy an original to work on it (the system's temporary folder when empty).
@@ -349,10 +390,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Sessions are read from the cache (Redis, or the shared files of embedded mode) and written through to the
-# database: each of a large upload's many requests then skips a query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: Redis is a cache and a broker, never the only place of anything, so
+# signed-in pages keep working while it is away (one indexed read a request).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts until the browser closes, unless the person ticks "Stay signed in" (accounts.forms.LoginForm):
+# then SIGNED_IN_DAYS, longer than a contest takes entries, so an entrant on their own phone signs in once.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SIGNED_IN_DAYS = env.int("SIGNED_IN_DAYS", default=120)
+SESSION_COOKIE_AGE = SIGNED_IN_DAYS * 24 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -7,17 +7,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..enums import RoundState, ScoreState
+from ..enums import ScoreState
 from ..models import Assignment, Criterion, Round, Score
-from ..rules import may_see_other_scores
+from ..rules import judged_by, judged_rounds, may_see_other_scores
 from .common import PAGE, Page, Progress, _has_score, _limit
 
 
 def judge_rounds(*, judge: User) -> list[Round]:
     """The rounds a judge is on (and still on), with `progress` set on each: two queries."""
     rounds = list(
-        Round.objects.filter(panel__judge=judge, panel__left_at__isnull=True)
-        .exclude(state=RoundState.DRAFT)
+        Round.objects.filter(judged_rounds(judge))
         .select_related("contest")
         .order_by("contest_id", "position")
     )
@@ -83,10 +82,7 @@ def judge_assignment(*, judge: User, assignment_id: int) -> Assignment | None:
     """The judge's own assignment, with everything the scoring page shows; None (→ 404) for anyone else's,
     or when the judge has left the round's panel. One query."""
     return (
-        Assignment.objects.filter(
-            pk=assignment_id, judge=judge, round__panel__judge=judge, round__panel__left_at__isnull=True
-        )
-        .exclude(round__state=RoundState.DRAFT)
+        Assignment.objects.filter(judged_by(judge), pk=assignment_id)
         .select_related("round__contest", "entry__theme", "entry__category")
         .first()
     )

@@ -6,13 +6,13 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from submissions.models import Entry
 
 from .. import assignment as planner
-from .. import audit
 from ..enums import AssignmentMethod, AuditAction, ConflictKind, RoundState, ScoreState
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, PanelMember, Round, RoundEntry, Score
-from .common import JudgingRefused, locked_round, require_state
+from .common import JudgingRefused, locked_round, managed_round, require_organizer, require_state
 from .results import results_changed
 
 ASSIGNMENT_FIELDS = ("round", "entry", "judge", "method", "assigned_at")
@@ -122,7 +122,7 @@ def auto_assign(*, round: Round, by: User, now: datetime) -> planner.Plan:
     (see `selectors.explain_shortfall`); `balanced` is False when conflicts made
     even loads impossible.
     """
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.DRAFT, RoundState.OPEN)
     return _fill(round_, method=AssignmentMethod.AUTOMATIC, by=by, now=now)
 
@@ -152,7 +152,7 @@ def rebalance(*, round: Round, by: User, now: datetime) -> planner.Plan:
 
     Run after a judge drops out or joins: the untouched work is shared again evenly.
     """
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.DRAFT, RoundState.OPEN)
     untouched = Assignment.objects.filter(round=round_, score__isnull=True, played_fraction=0)
     pairs = sorted(untouched.values_list("entry_id", "judge_id"))
@@ -184,7 +184,7 @@ def _check_no_conflict(round_: Round, entry: Entry, judge: User) -> None:
 @transaction.atomic
 def assign_entry(*, round: Round, entry: Entry, judge: User, by: User, now: datetime) -> Assignment:
     """An organizer gives an entry to a judge by hand; conflicts of interest are refused all the same."""
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.DRAFT, RoundState.OPEN)
     _check_no_conflict(round_, entry, judge)
     if Assignment.objects.filter(round=round_, entry=entry, judge=judge).exists():
@@ -202,7 +202,10 @@ def assign_entry(*, round: Round, entry: Entry, judge: User, by: User, now: date
 @transaction.atomic
 def unassign(*, assignment: Assignment, by: User, now: datetime) -> None:
     """Take an entry from a judge. A submitted score stays: it is part of the result."""
-    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("round").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("round__contest").get(pk=assignment.pk)
+    )
+    require_organizer(by, assignment.round.contest)
     require_state(assignment.round, RoundState.DRAFT, RoundState.OPEN)
     if Score.objects.filter(assignment=assignment, state=ScoreState.SUBMITTED).exists():
         raise JudgingRefused(_("This judge has submitted a score for the entry, so it stays theirs."))

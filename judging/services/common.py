@@ -4,11 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from contest.enums import Role
-from contest.models import ContestRole
-
-from ..enums import RoundState
+from .. import rules
 from ..models import Round
 
 
@@ -38,24 +34,25 @@ def locked_round(round_: Round) -> Round:
     return Round.objects.select_for_update(of=("self",)).select_related("contest").get(pk=round_.pk)
 
 
+def require_organizer(by, contest) -> None:
+    """The organizers' services ask the same rule as their pages (`judging.manage_judging`)."""
+    if not (verdict := rules.may_manage_judging(by, contest)):
+        raise JudgingRefused(verdict.reason)
+
+
+def managed_round(round_: Round, by) -> Round:
+    """The round, locked, for a change only the contest's organizers may make."""
+    locked = locked_round(round_)
+    require_organizer(by, locked.contest)
+    return locked
+
+
 def require_state(round_: Round, *states: str) -> None:
     if round_.state not in states:
         raise JudgingRefused(
             _("The round “%(round)s” is “%(state)s”; this cannot be done now.")
             % {"round": round_.name, "state": round_.get_state_display()}
         )
-
-
-def require_open(round_: Round) -> None:
-    if round_.state != RoundState.OPEN:
-        raise JudgingRefused(
-            _("The round “%(round)s” is closed to scores. Ask the organizers if you need to change a score.")
-            % {"round": round_.name}
-        )
-
-
-def is_judge_of(contest_id: int, user: User) -> bool:
-    return ContestRole.objects.filter(contest_id=contest_id, user=user, role=Role.JUDGE).exists()
 
 
 def round_scale(criteria) -> tuple[float, float]:

@@ -12,15 +12,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.enums import Role
 from contest.models import Contest, ContestRole
+from contest.rules import forget_roles, is_judge
 from submissions.models import Entry
 
-from .. import audit
 from ..enums import AuditAction, ConflictKind, RoundState
 from ..models import ConflictOfInterest, JudgeInvitation, JudgeProfile, PanelMember, Round
 from .assigning import drop_unstarted_work, rebalance, release_conflicted_work
-from .common import JudgingRefused, is_judge_of, locked_round, require_state
+from .common import JudgingRefused, locked_round, managed_round, require_organizer, require_state
 
 INVITATION_SALT = "voices.judge-invitation"
 INVITATION_MAX_AGE = 30 * 24 * 60 * 60
@@ -58,6 +59,7 @@ def invitation_link(invitation: JudgeInvitation) -> str:
 def invite_judge(
     *, contest: Contest, email: str, by: User, now: datetime, round: Round | None = None, language: str = "en"
 ) -> JudgeInvitation:
+    require_organizer(by, contest)
     email = User.objects.normalize_email(email.strip())
     if round is not None and round.contest_id != contest.pk:
         raise JudgingRefused(_("That round belongs to another contest."))
@@ -83,7 +85,8 @@ def invite_judge(
 
 @transaction.atomic
 def revoke_invitation(*, invitation: JudgeInvitation, by: User, now: datetime) -> JudgeInvitation:
-    invitation = JudgeInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = JudgeInvitation.objects.select_for_update(of=("self",)).select_related("contest").get(pk=invitation.pk)
+    require_organizer(by, invitation.contest)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = now
         invitation.save(update_fields=["revoked_at"])
@@ -105,6 +108,7 @@ def accept_invitation(
     if invitation.accepted_at is not None and invitation.accepted_by_id != user.pk:
         raise JudgingRefused(_("This invitation has been used by someone else. Ask the organizers for a new one."))
     ContestRole.objects.get_or_create(contest_id=invitation.contest_id, user=user, role=Role.JUDGE)
+    forget_roles(user)
     invitation.accepted_at, invitation.accepted_by = invitation.accepted_at or now, user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
@@ -115,7 +119,7 @@ def accept_invitation(
         contest=invitation.contest, judge=user, country=country, organisation=organisation, now=now
     )
     if invitation.round is not None and invitation.round.state != RoundState.CLOSED:
-        add_to_panel(round=invitation.round, judge=user, by=user, now=now)
+        _seat(locked_round(invitation.round), user, user, now)  # the invitation is the organizers' leave
     return profile
 
 
@@ -124,7 +128,7 @@ def save_judge_profile(
     *, contest: Contest, judge: User, country: str, organisation: str, now: datetime
 ) -> JudgeProfile:
     """A judge's country and organisation for this contest; assignments they now conflict with are reassigned."""
-    if not is_judge_of(contest.pk, judge):
+    if not is_judge(judge, contest.pk):
         raise JudgingRefused(_("Only the contest's judges give these details."))
     profile, _created = JudgeProfile.objects.select_for_update().get_or_create(contest=contest, judge=judge)
     before = audit.snapshot(profile, ("country", "organisation")) if not _created else None
@@ -140,9 +144,13 @@ def save_judge_profile(
 
 @transaction.atomic
 def add_to_panel(*, round: Round, judge: User, by: User, now: datetime) -> PanelMember:
-    round_ = locked_round(round)
+    return _seat(managed_round(round, by), judge, by, now)
+
+
+def _seat(round_: Round, judge: User, by: User, now: datetime) -> PanelMember:
+    """Put a judge on a round's panel: by an organizer, or by the judge on an organizer's invitation to it."""
     require_state(round_, RoundState.DRAFT, RoundState.OPEN)
-    if not is_judge_of(round_.contest_id, judge):
+    if not is_judge(judge, round_.contest_id):
         raise JudgingRefused(_("%(person)s is not a judge of this contest: invite them first.") % {"person": judge})
     member, created = PanelMember.objects.select_for_update().get_or_create(
         round=round_, judge=judge, defaults={"joined_at": now}
@@ -161,7 +169,7 @@ def add_to_panel(*, round: Round, judge: User, by: User, now: datetime) -> Panel
 @transaction.atomic
 def remove_from_panel(*, round: Round, judge: User, by: User, now: datetime, reassign: bool = True) -> PanelMember:
     """A judge leaves a round: their submitted scores stay, the rest is shared among the others again."""
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     member = PanelMember.objects.select_for_update().filter(round=round_, judge=judge, left_at__isnull=True).first()
     if member is None:
         raise JudgingRefused(_("%(judge)s is not on this round's panel.") % {"judge": judge})

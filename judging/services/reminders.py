@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from contest import audit
 
-from .. import audit, selectors
+from .. import selectors
 from ..models import Round
+from .common import require_organizer
 
 # Not a change of state, but part of showing the jury was treated alike: who was nudged, and when.
 REMINDED = "round.reminded"
@@ -23,6 +25,7 @@ def remind_judges_behind(*, round: Round, by: User, now: datetime) -> list[User]
     """Email every active judge of the round with unsubmitted work, in their language; returns whom.
 
     The emails leave once the audit event is written."""
+    require_organizer(by, round.contest)
     reminded, emails = [], []
     for member in selectors.judges_behind(round=round):
         judge = member.judge

@@ -8,14 +8,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.models import Contest
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
-from .. import audit
 from ..enums import AuditAction, RoundState, ScreeningOutcome
 from ..models import Criterion, PanelMember, Round, RoundEntry
-from .common import JudgingRefused, locked_round, require_state
+from .common import JudgingRefused, managed_round, require_organizer, require_state
 from .results import results_changed
 
 LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
@@ -66,7 +66,7 @@ def _check_times(round_: Round) -> None:
 @transaction.atomic
 def create_round(*, contest: Contest, data: dict, by: User, now: datetime) -> Round:
     """A new round after the contest's last one; `data` holds any of ROUND_FIELDS."""
-    Contest.objects.select_for_update().filter(pk=contest.pk).first()
+    require_organizer(by, Contest.objects.select_for_update().get(pk=contest.pk))
     last = Round.objects.filter(contest=contest).aggregate(last=Max("position"))["last"] or 0
     round_ = Round(contest=contest, position=last + 1)
     for field in ROUND_FIELDS:
@@ -82,7 +82,7 @@ def create_round(*, contest: Contest, data: dict, by: User, now: datetime) -> Ro
 
 @transaction.atomic
 def update_round(*, round: Round, data: dict, by: User, now: datetime) -> Round:
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     before = audit.snapshot(round_, ROUND_AUDIT_FIELDS)
     for field in ROUND_FIELDS:
         if field in data:
@@ -103,7 +103,7 @@ def save_criterion(
     *, round: Round, data: dict, by: User, now: datetime, criterion: Criterion | None = None
 ) -> Criterion:
     """Add or change a criterion while the round is still being prepared."""
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.DRAFT)
     before = audit.snapshot(criterion, CRITERION_FIELDS) if criterion else None
     if criterion is None:
@@ -136,7 +136,7 @@ def save_criterion(
 
 @transaction.atomic
 def delete_criterion(*, criterion: Criterion, by: User, now: datetime) -> None:
-    round_ = locked_round(criterion.round)
+    round_ = managed_round(criterion.round, by)
     require_state(round_, RoundState.DRAFT)
     before = audit.snapshot(criterion, CRITERION_FIELDS) | {"round": round_.pk}
     audit.record(
@@ -155,7 +155,7 @@ def _previous_round(round_: Round) -> Round | None:
 @transaction.atomic
 def add_eligible_entries(*, round: Round, by: User, now: datetime) -> int:
     """Put every submitted entry screened eligible into the contest's first round; returns how many were added."""
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     if _previous_round(round_) is not None:
         raise JudgingRefused(_("Later rounds take the entries advanced from the round before."))
     require_state(round_, RoundState.DRAFT, RoundState.OPEN)
@@ -182,7 +182,7 @@ def add_eligible_entries(*, round: Round, by: User, now: datetime) -> int:
 
 @transaction.atomic
 def open_round(*, round: Round, by: User, now: datetime) -> Round:
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.DRAFT)
     problems = []
     if not round_.criteria.exists():
@@ -204,7 +204,7 @@ def open_round(*, round: Round, by: User, now: datetime) -> Round:
 
 @transaction.atomic
 def close_round(*, round: Round, by: User, now: datetime) -> Round:
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.OPEN)
     before = audit.snapshot(round_, ROUND_AUDIT_FIELDS)
     round_.state, round_.closed_at = RoundState.CLOSED, now
@@ -215,7 +215,7 @@ def close_round(*, round: Round, by: User, now: datetime) -> Round:
 
 @transaction.atomic
 def reopen_round(*, round: Round, by: User, now: datetime, reason: str = "") -> Round:
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     require_state(round_, RoundState.CLOSED)
     if Round.objects.filter(contest_id=round_.contest_id, position__gt=round_.position).exclude(
         state=RoundState.DRAFT
@@ -237,7 +237,7 @@ def reopen_round(*, round: Round, by: User, now: datetime, reason: str = "") -> 
 @transaction.atomic
 def set_discussion(*, round: Round, open: bool, by: User, now: datetime) -> Round:
     """Let judges who submitted see each other's scores (even in a blind round), or stop it."""
-    round_ = locked_round(round)
+    round_ = managed_round(round, by)
     before = audit.snapshot(round_, ROUND_AUDIT_FIELDS)
     round_.discussion_open = open
     round_.save(update_fields=["discussion_open"])
@@ -260,8 +260,8 @@ def advance_entries(
     chosen `entries` into the next round."""
     from .. import selectors
 
-    source = locked_round(from_round)
-    target = locked_round(to_round)
+    source = managed_round(from_round, by)
+    target = managed_round(to_round, by)
     if target.contest_id != source.contest_id or target.position <= source.position:
         raise JudgingRefused(_("Entries advance to a later round of the same contest."))
     require_state(target, RoundState.DRAFT, RoundState.OPEN)

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit, deadlines
 
-from .. import audit, ranking
-from ..enums import AuditAction, RoundState, ScoreState
-from ..models import Assignment, Criterion, PanelMember, Round, Score
+from .. import ranking, rules
+from ..enums import AuditAction, ScoreState
+from ..models import Assignment, Criterion, Round, Score
 from .common import JudgingRefused, StaleScore
 from .results import results_changed
 
@@ -19,21 +20,13 @@ MAX_TEXT = 10_000
 
 def _locked_assignment(assignment: Assignment, by: User, now: datetime) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update(of=("self",)).select_related("round", "entry").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("round__contest", "entry")
+        .get(pk=assignment.pk)
     )
-    if assignment.judge_id != by.pk:
-        raise JudgingRefused(_("Only the judge this entry is assigned to can score it."))
-    if not PanelMember.objects.filter(round_id=assignment.round_id, judge=by, left_at__isnull=True).exists():
-        raise JudgingRefused(_("You are no longer on this round's panel."))
-    round_ = assignment.round
-    # Closing is decided here, on the server, by the round's state and its closing time alike.
-    if round_.state != RoundState.OPEN or (round_.closes_at and now >= round_.closes_at):
-        raise JudgingRefused(
-            _("The round “%(round)s” is closed to scores. Your text was not saved; copy it if you need it, "
-              "and ask the organizers.") % {"round": round_.name}
-        )
-    if round_.opens_at and now < round_.opens_at:
-        raise JudgingRefused(_("The round “%(round)s” has not opened yet.") % {"round": round_.name})
+    # Closing is decided here, on the server, by the round's state and its times alike.
+    if not (verdict := rules.may_score(by, assignment, now=now)):
+        raise JudgingRefused(verdict.reason)
     return assignment
 
 
@@ -80,12 +73,9 @@ def _save(
     if submit or (score is not None and score.state == ScoreState.SUBMITTED):
         # Takes the round's row lock, then looks again: a close that committed meanwhile wins.
         results_changed(assignment.round_id)
-        round_ = Round.objects.get(pk=assignment.round_id)
-        if round_.state != RoundState.OPEN:
-            raise JudgingRefused(
-                _("The round “%(round)s” is closed to scores. Your text was not saved; copy it if you need it, "
-                  "and ask the organizers.") % {"round": round_.name}
-            )
+        round_ = Round.objects.select_related("contest").get(pk=assignment.round_id)
+        if not (verdict := deadlines.scores_open(round_, now)):
+            raise JudgingRefused(verdict.reason)
     current_version = score.version if score else 0
     if expected_version != current_version:
         raise StaleScore(score)

@@ -10,16 +10,22 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contest import audit
 from contest.models import Contest
 from submissions.enums import EntryStatus
 from submissions.models import Entry
 
-from .. import audit
+from .. import rules
 from ..enums import AuditAction, IneligibleReason, ScreeningOutcome
 from ..models import AISuspicion, ScreeningDecision
-from .common import JudgingRefused
+from .common import JudgingRefused, require_organizer
 
 DECISION_FIELDS = ("outcome", "reason", "note", "decided_by", "decided_at", "released_at")
+
+
+def _require_screener(by: User, entry: Entry, now: datetime) -> None:
+    if not (verdict := rules.may_screen(by, entry, now=now)):
+        raise JudgingRefused(verdict.reason)
 
 
 @transaction.atomic
@@ -27,7 +33,8 @@ def decide_screening(
     *, entry: Entry, outcome: str, reason: str = "", note: str = "", by: User, now: datetime
 ) -> ScreeningDecision:
     """Record (or change) the decision; once released, a changed decision is told to the entrant again."""
-    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("contest").get(pk=entry.pk)
+    _require_screener(by, entry, now)
     if entry.status != EntryStatus.SUBMITTED:
         raise JudgingRefused(_("Only submitted entries are screened; this one is “%(state)s”.")
                              % {"state": entry.get_status_display()})
@@ -68,6 +75,7 @@ def decide_screening(
 @transaction.atomic
 def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
     """Tell every entrant whose entry has an unreleased decision; returns how many were released."""
+    require_organizer(by, contest)
     decisions = list(
         ScreeningDecision.objects.select_for_update()
         .filter(entry__contest=contest, released_at__isnull=True)
@@ -93,6 +101,7 @@ def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
 @transaction.atomic
 def flag_ai_suspected(*, entry: Entry, suspected: bool, note: str = "", by: User, now: datetime) -> None:
     """Mark (or unmark) an entry as looking made with AI tools its entrant did not declare."""
+    _require_screener(by, entry, now)
     current = AISuspicion.objects.select_for_update().filter(entry=entry).first()
     before = {"note": current.note, "noted_by": current.noted_by_id} if current else None
     if suspected:

@@ -1,11 +1,9 @@
 """Template helpers for the judging pages: a score value by criterion, a share as a percentage, the nav link."""
 
 from django import template
-from django.db.models import Q
 from django.utils.formats import number_format
 
-from contest.enums import Role
-from contest.models import ContestRole
+from contest.rules import judges_or_organizes_anything
 
 register = template.Library()
 
@@ -30,12 +28,8 @@ def percent(fraction) -> str:
 
 @register.simple_tag
 def judging_role(user) -> bool:
-    """Whether the person judges or organizes anything, so the menu shows them the judging pages (one query)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return ContestRole.objects.filter(Q(role=Role.JUDGE) | Q(role=Role.ORGANIZER), user=user).exists()
+    """Whether the person judges or organizes anything, so the menu shows them the judging pages."""
+    return judges_or_organizes_anything(user)
 
 
 @register.filter

@@ -9,16 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from contest.enums import Role
-from contest.models import Contest, ContestRole
+from contest.models import Contest
+from contest.rules import is_judge, is_organizer
 from submissions.enums import CoCreatorStatus
 from submissions.media.serve import serve_file
 
 from .. import media, selectors, services
-from ..enums import RoundState
 from ..forms import ConflictForm, JudgeDetailsForm, KnowsEntrantForm, ScoreForm, score_initial
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, Round
-from ..rules import organizes_assignment_contest
 from .common import show
 
 
@@ -26,20 +24,16 @@ from .common import show
 def home(request: HttpRequest) -> HttpResponse:
     """Every round the person judges, with their progress, and the contests they organize or judge."""
     user = request.user
-    roles = ContestRole.objects.filter(user=user, role__in=[Role.JUDGE, Role.ORGANIZER]).select_related("contest")
-    judged = sorted({r.contest for r in roles if r.role == Role.JUDGE}, key=lambda c: c.pk)
-    organized = (
-        list(Contest.objects.order_by("-opens_at"))
-        if user.is_staff
-        else sorted({r.contest for r in roles if r.role == Role.ORGANIZER}, key=lambda c: c.pk)
-    )
+    contests = list(Contest.objects.order_by("-opens_at"))  # a site holds a few contests a year
+    judged = [contest for contest in contests if is_judge(user, contest)]
+    organized = [contest for contest in contests if is_organizer(user, contest)]
     context = {"rounds": selectors.judge_rounds(judge=user), "judged": judged, "organized": organized}
     return render(request, "judging/home.html", context)
 
 
 def _panel_round(request: HttpRequest, round_id: int) -> Round:
-    round_ = get_object_or_404(Round.objects.select_related("contest").exclude(state=RoundState.DRAFT), pk=round_id)
-    if not round_.panel.filter(judge=request.user, left_at__isnull=True).exists():
+    round_ = get_object_or_404(Round.objects.select_related("contest"), pk=round_id)
+    if not request.user.has_perm("judging.judge_round", round_):
         raise Http404
     return round_
 
@@ -85,8 +79,7 @@ def _score_page(request, assignment, form, *, status=200, stale=None, confirm_pl
         "position": _position(assignment),
         "neighbours": selectors.queue_neighbours(assignment=assignment),
         "others": selectors.other_scores(assignment=assignment, viewer=request.user),
-        "open_for_scores": round_.state == RoundState.OPEN
-        and not (round_.closes_at and timezone.now() >= round_.closes_at),
+        "open_for_scores": request.user.has_perm("judging.score_assignment", assignment),
         "knows_form": KnowsEntrantForm(),
     }
     if not round_.blind:
@@ -173,11 +166,9 @@ def knows_entrant(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 def _viewable_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
     """The judge's own assignment, or any of a contest the person organizes; anyone else gets 404."""
-    assignment = selectors.judge_assignment(judge=request.user, assignment_id=assignment_id)
-    if assignment is None:
-        assignment = Assignment.objects.select_related("round", "entry").filter(pk=assignment_id).first()
-        if assignment is None or not organizes_assignment_contest(request.user, assignment):
-            raise Http404
+    assignment = Assignment.objects.select_related("round", "entry").filter(pk=assignment_id).first()
+    if assignment is None or not request.user.has_perm("judging.view_assignment", assignment):
+        raise Http404
     return assignment
 
 
@@ -246,7 +237,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def details(request: HttpRequest, slug: str) -> HttpResponse:
     """A judge's country and organisation for a contest, and the people they declare they know."""
     contest = get_object_or_404(Contest, slug=slug)
-    if not services.common.is_judge_of(contest.pk, request.user):
+    if not is_judge(request.user, contest):
         raise Http404
     profile = JudgeProfile.objects.filter(contest=contest, judge=request.user).first()
     details_form = JudgeDetailsForm(

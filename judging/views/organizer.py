@@ -11,10 +11,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from contest import audit
 from contest.enums import Role
 from submissions.models import Entry
 
-from .. import audit, selectors, services
+from .. import selectors, services
 from ..forms import (
     CriterionForm,
     InviteForm,

@@ -16,14 +16,12 @@ def managed_contest(request: HttpRequest, slug: str) -> Contest:
     return contest
 
 
-def announced_contest(request: HttpRequest, slug: str, *, preview: bool = True) -> tuple[Contest, ContestResults]:
-    """The contest and its results once announced; before, a 404 for all but (with `preview`) its organizers."""
+def announced_contest(
+    request: HttpRequest, slug: str, *, permission: str = "results.view_results"
+) -> tuple[Contest, ContestResults]:
+    """The contest and its results, if the person has the permission (seeing them once announced, or
+    previewing them as an organizer); a 404 for everyone else."""
     contest = Contest.objects.filter(slug=slug).first()
-    if contest is None:
+    if contest is None or not request.user.has_perm(permission, contest):
         raise Http404
-    results = selectors.results_for(contest)
-    if results.announced_at:
-        return contest, results
-    if preview and request.user.has_perm("results.manage_results", contest):
-        return contest, results
-    raise Http404
+    return contest, selectors.results_for(contest)

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 
-from submissions.enums import EntryStatus
+from contest import deadlines
 from submissions.media.serve import serve_file
 from submissions.models import Entry, Rendition
 
@@ -30,7 +30,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
         "items": items,
         "steps": [TieBreakStep(step) for step in results.steps],
         "criterion": results.tie_break_criterion,
-        "preview": results.announced_at is None,
+        "preview": not deadlines.results_visible(contest),
         "og_image": next(
             (item.files[spec].file.url for item in items for spec in ("poster.jpg", "display.jpg", "thumb.jpg")
              if spec in item.files),
@@ -47,7 +47,7 @@ def exhibition(request: HttpRequest, slug: str) -> HttpResponse:
         pictures = {r.spec: r for r in asset.renditions.all()} if asset else {}
         picture = next((pictures[spec] for spec in EXHIBITION_SPECS if spec in pictures), None)
         rows.append((standing, entry, picture))
-    context = {"contest": contest, "results": results, "rows": rows, "preview": results.announced_at is None}
+    context = {"contest": contest, "results": results, "rows": rows, "preview": not deadlines.results_visible(contest)}
     return render(request, "results/exhibition.html", context)
 
 
@@ -64,7 +64,7 @@ def exhibition_picture(request: HttpRequest, slug: str, rendition_id: int) -> Ht
 
 @login_required
 def my_result(request: HttpRequest, slug: str) -> HttpResponse:
-    contest, results = announced_contest(request, slug, preview=False)
+    contest, results = announced_contest(request, slug, permission="results.view_own_result")
     entries, awards, shortlisted = selectors.result_of_entrant(contest=contest, user=request.user)
     if not entries:
         raise Http404
@@ -74,9 +74,10 @@ def my_result(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def certificate(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
-    contest, _results = announced_contest(request, slug, preview=False)
-    entry = get_object_or_404(Entry, pk=entry_id, contest=contest, entrant=request.user,
-                              status=EntryStatus.SUBMITTED)
+    contest, _results = announced_contest(request, slug, permission="results.view_own_result")
+    entry = get_object_or_404(Entry.objects.select_related("contest"), pk=entry_id, contest=contest)
+    if not request.user.has_perm("results.view_certificate", entry):
+        raise Http404
     awards = list(Award.objects.filter(entry=entry, entry__winner_verification__verified_at__isnull=False)
                   .select_related("theme", "category"))
     pdf = render_certificate(contest=contest, entrant=request.user, entry=entry, awards=awards,

@@ -35,6 +35,11 @@
     var message = el.querySelector("[data-processing-message]");
     message.textContent = file.message || "";
     message.hidden = !file.message;
+    var line = el.querySelector("[data-processing-line]");
+    if (line && line.textContent !== (file.line || "")) {
+      line.textContent = file.line || "";
+      line.hidden = !file.line;
+    }
     var steps = el.querySelector("[data-processing-steps]");
     if (steps) {
       var items = file.steps.map(function (step) { return step.label + ": " + step.status_label; });

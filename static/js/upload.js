@@ -36,6 +36,7 @@
     var status = box.querySelector("[data-status]");
     var text = box.dataset;
     var upload = null;
+    var lastMessage = null;
     var lastBytes = 0;
     var lastTime = 0;
     var speed = 0;
@@ -74,9 +75,17 @@
           };
           say(format(text.msgProgress, values));
         },
+        // While it tries again, the server's own words (a full disk, an outage) stay on the page: the last
+        // answer before giving up may be a HEAD, which carries no text.
+        onShouldRetry: function (error) {
+          var message = serverMessage(error);
+          if (message) { lastMessage = message; say(message); }
+          var status = error.originalResponse ? error.originalResponse.getStatus() : 0;
+          return (status < 400 || status > 499 || status === 409 || status === 423) && navigator.onLine !== false;
+        },
         onError: function (error) {
           pauseButton.hidden = true; startButton.hidden = false; startButton.textContent = text.labelRetry;
-          say(serverMessage(error) || text.msgFailed);
+          say(serverMessage(error) || lastMessage || text.msgFailed);
         },
         onSuccess: function () {
           say(text.msgDone);

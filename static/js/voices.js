@@ -78,9 +78,80 @@
     });
   }
 
+  // Text typed into a form outlives an outage. A form marked data-keep-text is kept in this tab's storage when it
+  // is sent; if the answer is the page saying it was not saved (error_base.html), the text stays, and the form
+  // gets it back when the person returns to it. Any other answer means the server took it: the copy goes.
+  var KEPT = "voices-unsent:";
+
+  function storage() {
+    try { return window.sessionStorage; } catch (error) { return null; }
+  }
+
+  function formKey(form) {
+    return KEPT + new URL(form.action, window.location.href).pathname;
+  }
+
+  function fieldsOf(form) {
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var type = (el.type || "").toLowerCase();
+      if (!el.name || el.disabled || ["hidden", "password", "file", "submit", "button", "reset"].indexOf(type) >= 0) return;
+      fields.push([el.name, el.value, type === "checkbox" || type === "radio" ? el.checked : null]);
+    });
+    return fields;
+  }
+
+  function putBack(form, fields) {
+    fields.forEach(function (field) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name !== field[0]) return;
+        if (field[2] === null && el.type !== "checkbox" && el.type !== "radio") el.value = field[1];
+        else if (field[2] !== null && el.value === field[1]) el.checked = field[2];
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+
+  function keepText() {
+    var store = storage();
+    if (!store) return;
+    var answer = document.body.getAttribute("data-sent");
+    var kept = 0;
+    Object.keys(store).forEach(function (key) {
+      if (key.indexOf(KEPT) !== 0) return;
+      var entry = JSON.parse(store.getItem(key) || "null");
+      if (entry && entry.state === "sent" && answer === "not-saved") {
+        entry.state = "kept";
+        store.setItem(key, JSON.stringify(entry));
+      } else if (!entry || entry.state === "sent") {
+        store.removeItem(key);
+      }
+      if (entry && entry.state === "kept") kept += 1;
+    });
+    var note = document.querySelector("[data-kept-note]");
+    if (note && kept) note.hidden = false;
+    document.querySelectorAll("form[data-keep-text]").forEach(function (form) {
+      var key = formKey(form);
+      var entry = JSON.parse(store.getItem(key) || "null");
+      if (entry && entry.state === "kept") {
+        putBack(form, entry.fields);
+        store.removeItem(key);
+        var told = document.createElement("p");
+        told.className = "message";
+        told.setAttribute("role", "status");
+        told.textContent = form.getAttribute("data-msg-kept") || "";
+        form.insertAdjacentElement("beforebegin", told);
+      }
+      form.addEventListener("submit", function () {
+        store.setItem(key, JSON.stringify({ state: "sent", fields: fieldsOf(form) }));
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     localTimes();
     countdowns();
     wordCounters();
+    keepText();
   });
 })();

@@ -3,7 +3,9 @@
 The job rows are the truth; a broker message only says "look at job N". So a
 message delivered twice, or a worker killed halfway, changes nothing: the row
 is locked and checked before work starts, renditions are unique per (file,
-spec), and the sweeper re-sends whatever a dead worker or a lost message left.
+spec), and the sweeper (sweeper.py) re-sends whatever a dead worker or a lost
+message left. A database that stops answering is waited out, step by step,
+so a message is never acknowledged before its job's row says how it ended.
 """
 
 import dataclasses
@@ -11,6 +13,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,8 +21,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.mail import send_mail
-from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,8 +29,8 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from ..enums import JobKind, JobQueue, JobStatus
-from ..models import GAVE_UP, NOT_MADE, MediaAsset, ProcessingJob, Rendition
-from . import plan
+from ..models import GAVE_UP, NOT_MADE, REPLACED, MediaAsset, ProcessingJob, Rendition
+from . import messages, plan
 from .base import MediaRejected, MediaTransient, Output
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,40 @@ try:  # S3's errors are transient too; botocore is there whenever S3 is used.
 except ImportError:  # pragma: no cover - botocore is a dependency of django-storages[s3]
     STORAGE_ERRORS = ()
 TRANSIENT = (MediaTransient, OSError, SoftTimeLimitExceeded, *STORAGE_ERRORS)
+# A database that is away (stopped, restarting, unreachable), as opposed to a query that is wrong.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+LONGEST_DATABASE_WAIT_STEP = 15
+ENDED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class DatabaseAway(Exception):
+    """The database did not answer for MEDIA_JOB_DATABASE_WAIT_SECONDS; the job's message goes back to the broker."""
+
+
+def when_database_answers(step, *args, **kwargs):
+    """Run a step that reads or writes job rows; while the database is away, wait with backoff and try again.
+
+    Each step is a transaction of its own that is safe to repeat, so trying it
+    again after the database comes back does the same as doing it once.
+    """
+    waited, delay = 0.0, 1.0
+    while True:
+        try:
+            return step(*args, **kwargs)
+        except DATABASE_AWAY as error:
+            if connection.in_atomic_block:
+                raise  # the outermost step repeats the whole transaction
+            if waited >= settings.MEDIA_JOB_DATABASE_WAIT_SECONDS:
+                raise DatabaseAway(f"no database for {waited:.0f} s") from error
+            logger.warning("the database did not answer (%s); trying again in %.0f s", type(error).__name__, delay)
+            connection.close()
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, LONGEST_DATABASE_WAIT_STEP)
+
+
+class FileGone(Exception):
+    """The file a job works on was deleted while it ran."""
 
 
 # --- Creating and sending --------------------------------------------------
@@ -74,7 +110,7 @@ def _send_after_commit(jobs: list[ProcessingJob], *, countdown: float = 0) -> No
 
 
 def send(job: ProcessingJob, *, countdown: float = 0) -> None:
-    """Put a message for the job on its queue. If the broker is away, the sweeper sends it later."""
+    """Put a message for the job on its queue. If the broker is away, the sweeper sends it when it is back."""
     from .. import tasks
 
     task = tasks.run_long_job if job.queue == JobQueue.MEDIA else tasks.run_short_job
@@ -82,6 +118,8 @@ def send(job: ProcessingJob, *, countdown: float = 0) -> None:
         task.apply_async((job.pk,), countdown=countdown or None)
     except (BrokerError, OSError):
         logger.warning("job %s: the broker did not take it; the sweeper will send it again", job.pk)
+        return
+    messages.mark_sent([job.pk])
 
 
 # --- Running one job -------------------------------------------------------
@@ -126,12 +164,12 @@ def _take(job_id: int) -> ProcessingJob | None:
             .filter(pk=job_id)
             .first()
         )
-        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+        if job is None or job.status in ENDED:
             return None
         if job.status == JobStatus.RUNNING and _fresh(job, now):
             return None  # a second delivery while the first worker still works on it
-        if job.asset.replaced_at:
-            _finish(job, JobStatus.FAILED, code="replaced")
+        if job.asset.replaced_at or not job.asset.file:
+            _finish(job, JobStatus.CANCELLED, code=REPLACED)
             return None
         if job.kind != JobKind.PROBE and not job.asset.jobs.filter(kind=JobKind.PROBE, status=JobStatus.DONE).exists():
             return None  # sent too early; the check sends it when it passes
@@ -148,7 +186,7 @@ def _take(job_id: int) -> ProcessingJob | None:
 
 def run_job(*, job_id: int) -> str | None:
     """Run one job to its end: done, failed with the entrant's message, or queued again for a retry."""
-    job = _take(job_id)
+    job = when_database_answers(_take, job_id)
     if job is None:
         return None
     asset = job.asset
@@ -173,26 +211,43 @@ def run_job(*, job_id: int) -> str | None:
                 out_dir.mkdir()
                 outputs = plan.render(job.kind, original, out_dir, facts)
                 for output in outputs:
-                    _store(asset, output)
+                    when_database_answers(_store, asset, output)
+    except FileGone:
+        heartbeat.stop()
+        return None
     except MediaRejected as rejection:
         heartbeat.stop()
-        _reject(job, rejection)
+        when_database_answers(_reject, job, rejection)
         return JobStatus.FAILED
+    except DatabaseAway:
+        heartbeat.stop()
+        raise
     except TRANSIENT as error:
         heartbeat.stop()
         logger.warning("job %s (%s): %s; trying again", job.pk, job.kind, type(error).__name__)
-        return _retry_or_give_up(job, code="transient")
+        return when_database_answers(_retry_or_give_up, job, code="transient")
     except Exception:
         # A bug or a decoder surprise: say so in the log and treat it like a transient error, so
         # attempts are capped and the entrant is never left with a job "in progress" for ever.
         heartbeat.stop()
         logger.exception("job %s (%s) failed unexpectedly", job.pk, job.kind)
-        return _retry_or_give_up(job, code="unexpected")
+        return when_database_answers(_retry_or_give_up, job, code="unexpected")
     heartbeat.stop()
+    return when_database_answers(_done, job, facts)
+
+
+def _done(job: ProcessingJob, facts) -> str | None:
+    """Record the job done, unless its file was replaced meanwhile (then it stays cancelled)."""
     with transaction.atomic():
+        current = ProcessingJob.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None:
+            return None  # the file was deleted meanwhile (its entrant erased their account): nothing to record
+        # Queued again means the sweeper took this worker for dead during a long pause: the work is done all the same.
+        if current.status not in (JobStatus.RUNNING, JobStatus.QUEUED):
+            return current.status
         if job.kind == JobKind.PROBE:
-            MediaAsset.objects.filter(pk=asset.pk).update(facts=dataclasses.asdict(facts))
-            waiting = list(asset.jobs.select_for_update().filter(status=JobStatus.QUEUED).exclude(pk=job.pk))
+            MediaAsset.objects.filter(pk=job.asset_id).update(facts=dataclasses.asdict(facts))
+            waiting = list(job.asset.jobs.select_for_update().filter(status=JobStatus.QUEUED).exclude(pk=job.pk))
             _send_after_commit(waiting)
         _finish(job, JobStatus.DONE)
     return JobStatus.DONE
@@ -210,6 +265,10 @@ def _store(asset: MediaAsset, output: Output) -> Rendition:
     """Save one output; a rendition already there stays, so running a job twice leaves one and the same."""
     name = f"renditions/{asset.entry.reference}/{asset.pk}/{output.spec}"
     with transaction.atomic():
+        # The file's row is locked first: an erasure of its entrant either waits for this rendition and deletes
+        # it with the rest, or deletes the row first, and then nothing is stored that nobody would delete.
+        if not MediaAsset.objects.select_for_update(no_key=True).filter(pk=asset.pk).exists():
+            raise FileGone
         # The insert takes the unique (asset, spec) slot first; a concurrent run waits, then finds it.
         rendition, created = Rendition.objects.get_or_create(
             asset=asset,
@@ -223,6 +282,8 @@ def _store(asset: MediaAsset, output: Output) -> Rendition:
             },
         )
         if created:
+            # A file already there is an earlier attempt's whose row was never committed: replaced, not kept beside.
+            rendition.file.storage.delete(name)
             with open(output.path, "rb") as handle:
                 rendition.file.save(name, File(handle, name=output.spec), save=True)
     return rendition
@@ -243,9 +304,11 @@ def _reject(job: ProcessingJob, rejection: MediaRejected) -> None:
         transaction.on_commit(lambda: tell_entrant(asset_id=job.asset_id))
 
 
-def _retry_or_give_up(job: ProcessingJob, *, code: str) -> str:
+def _retry_or_give_up(job: ProcessingJob, *, code: str) -> str | None:
     with transaction.atomic():
-        job = ProcessingJob.objects.select_for_update().get(pk=job.pk)
+        job = ProcessingJob.objects.select_for_update().filter(pk=job.pk).first()
+        if job is None:
+            return None  # deleted with its file while it ran: its error was the file missing
         if job.status != JobStatus.RUNNING:
             return job.status
         if job.attempts >= settings.MEDIA_JOB_MAX_ATTEMPTS:
@@ -317,56 +380,8 @@ def remove_leftovers(*, now: datetime, job_id: int | None = None) -> int:
     return removed
 
 
-# --- The sweeper -----------------------------------------------------------
-def sweep(*, now: datetime) -> dict[str, int]:
-    """Re-send jobs whose worker died (no heartbeat, or past the time limit) or whose message was lost."""
-    stale = now - timedelta(seconds=settings.MEDIA_JOB_STALE_SECONDS)
-    past_limit = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.MEDIA_JOB_STALE_SECONDS)
-    lost_message = now - timedelta(seconds=settings.MEDIA_JOB_QUEUED_STALE_SECONDS)
-    probe_done = ProcessingJob.objects.filter(asset=OuterRef("asset"), kind=JobKind.PROBE, status=JobStatus.DONE)
-    counts = {"running": 0, "queued": 0, "files": 0, "gave_up": 0}
-    with transaction.atomic():
-        dead = (
-            ProcessingJob.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=JobStatus.RUNNING)
-            .filter(Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True) | Q(started_at__lt=past_limit))
-            .select_related("asset__entry__entrant")
-        )
-        resend = []
-        for job in dead:
-            if job.attempts >= settings.MEDIA_JOB_MAX_ATTEMPTS:
-                _give_up(job)
-                counts["gave_up"] += 1
-                continue
-            job.status, job.error_code = JobStatus.QUEUED, "worker_lost"
-            job.save(update_fields=["status", "error_code"])
-            resend.append(job)
-        counts["running"] = len(resend)
-        # Queued, due, and either never sent or sent long ago: the message is gone (a broker restart
-        # without persistence, a crash between commit and send). A duplicate message is harmless.
-        lost = list(
-            ProcessingJob.objects.select_for_update(skip_locked=True)
-            .filter(status=JobStatus.QUEUED, asset__replaced_at__isnull=True)
-            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=lost_message))
-            .filter(Q(kind=JobKind.PROBE) | Exists(probe_done))
-            .exclude(pk__in=[job.pk for job in resend])
-        )
-        counts["queued"] = len(lost)
-        _send_after_commit(resend + lost)
-    # Files whose jobs were never created (the process died right after the upload's commit).
-    orphans = MediaAsset.objects.filter(replaced_at__isnull=True, created_at__lt=stale, jobs__isnull=True)
-    for asset_id in orphans.values_list("pk", flat=True):
-        start_processing(asset_id=asset_id)
-        counts["files"] += 1
-    counts["removed"] = remove_replaced_renditions()
-    return counts
-
-
-def remove_replaced_renditions() -> int:
-    """A replaced file's renditions go with it, from storage too, so nothing of it can be served."""
-    removed = 0
-    for rendition in Rendition.objects.filter(asset__replaced_at__isnull=False):
-        rendition.file.delete(save=False)
-        rendition.delete()
-        removed += 1
-    return removed
+def cancel_jobs(*, asset_ids: list[int], now: datetime) -> int:
+    """Close the unfinished jobs of files that were replaced or deleted: nothing is owed for them any more."""
+    return ProcessingJob.objects.filter(
+        asset_id__in=asset_ids, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
+    ).update(status=JobStatus.CANCELLED, error_code=REPLACED, finished_at=now)

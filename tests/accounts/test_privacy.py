@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from contest import registration as registrations
@@ -37,8 +37,14 @@ def person():
 
 
 def downloaded(response) -> str:
+    """Every app's data.json in the download, as one JSON text keyed by app."""
     with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
-        return archive.read("data.json").decode()
+        parts = {
+            name.split("/")[0]: json.loads(archive.read(name))
+            for name in archive.namelist()
+            if name.endswith("/data.json")
+        }
+    return json.dumps(parts, ensure_ascii=False)
 
 
 # --- Download ------------------------------------------------------------
@@ -52,12 +58,12 @@ def test_the_download_holds_the_account_registration_and_decision_but_no_passwor
     assert 'filename="voices-my-data.zip"' in response["Content-Disposition"]
     raw = downloaded(response)
     data = json.loads(raw)
-    (account,) = data["account"]
+    (account,) = data["accounts"]["account"]
     assert account["fields"]["email"] == EMAIL
     assert account["fields"]["full_name"] == FULL_NAME
-    (registration,) = data["registrations"]
+    (registration,) = data["contest"]["registrations"]
     assert registration["fields"]["status"] == "eligible"
-    (check,) = data["eligibility_checks"]
+    (check,) = data["contest"]["eligibility_checks"]
     assert check["fields"]["birth_date"] == person.date_of_birth.isoformat()
     assert check["fields"]["country"] == "LB"
     assert check["fields"]["age"] == 22
@@ -73,7 +79,7 @@ def test_the_download_holds_nobody_elses_data(client, person):
     raw = downloaded(client.post("/en/profile/data/download/"))
 
     assert "someone.else@voices.example" not in raw
-    assert len(json.loads(raw)["registrations"]) == 1
+    assert len(json.loads(raw)["contest"]["registrations"]) == 1
 
 
 def test_the_download_is_only_given_in_answer_to_a_post(client, person):
@@ -89,6 +95,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
 
 
 # --- Delete --------------------------------------------------------------
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru", "zh-hans", "ar"])
+def test_the_page_says_what_goes_and_what_stays_in_each_language(client, person, language):
+    client.force_login(person)
+
+    page = text(client.get(f"/{language}/profile/data/"))
+
+    with translation.override(language):
+        for sentence in (
+            "If you were a judge, the scores you gave stay, so that other entrants' results do not change, but "
+            "they no longer say who gave them. Your comments and feedback are deleted.",
+            "If you were an organizer, your decisions about entries stay as the contest's record, without your name.",
+        ):
+            assert translation.gettext(sentence) in page
+            assert (translation.gettext(sentence) == sentence) == (language == "en"), "translated"
+
+
 def test_a_wrong_password_deletes_nothing(client, person):
     client.force_login(person)
 
@@ -243,8 +265,8 @@ def test_the_download_holds_the_uploaded_originals(client, person):
     response = client.post("/en/profile/data/download/")
 
     with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
-        assert archive.read(f"files/{asset.entry.reference}.png") == PNG
-        assert json.loads(archive.read("data.json"))["files"][0]["fields"]["sha256"] == asset.sha256
+        assert archive.read(f"submissions/files/{asset.entry.reference}.png") == PNG
+        assert json.loads(archive.read("submissions/data.json"))["files"][0]["fields"]["sha256"] == asset.sha256
 
 
 @pytest.mark.django_db(transaction=True)

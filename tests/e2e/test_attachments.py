@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import SLUG, seed_demo
 from submissions import services
 from submissions.enums import AttachmentKind
 from tests.conftest import assert_accessible, screenshot

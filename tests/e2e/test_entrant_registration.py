@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import SLUG, seed_demo
 from contest.eligibility import local_date
 from contest.models import Contest, Registration
+from demo.seed import SLUG, seed_demo
 from tests.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

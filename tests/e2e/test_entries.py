@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from contest import registration as registrations
-from contest.demo import SLUG, seed_demo
 from contest.eligibility import local_date
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import SLUG, seed_demo
 from submissions.enums import Declaration
 from submissions.models import Entry
 from submissions.words import word_count

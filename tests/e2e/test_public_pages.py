@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from contest.demo import SLUG, seed_demo
+from demo.seed import SLUG, seed_demo
 from tests.conftest import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from submissions import services
 from submissions.enums import Declaration, EntryStatus, UploadStatus
 from submissions.models import Entry, Upload

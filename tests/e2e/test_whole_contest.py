@@ -18,11 +18,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from PIL import Image
 
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
+from contest import audit
 from contest.eligibility import local_date
 from contest.enums import ContestStatus
-from contest.models import Contest, Registration
+from contest.models import AuditEvent, Contest, Registration
 from contest.services import change_contest_status
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from judging import services as judging
 from judging.models import Assignment
 from results.models import ContestResults, Notification
@@ -120,14 +121,18 @@ def test_the_whole_contest_from_opening_to_the_winners_gallery(page, live_server
     Contest.objects.filter(slug=SLUG).update(status=ContestStatus.DRAFT)
     contest = Contest.objects.get(slug=SLUG)
 
-    # 1. The organizer opens the contest in the administration.
+    # 1. The organizer opens the contest in the administration: the state is shown, not typed; the move is an action.
     sign_in(page, live_server, ORGANIZER)
     page.goto(f"{live_server.url}/en/admin/contest/contest/{contest.pk}/change/")
-    page.locator("select[name=status]").select_option(ContestStatus.OPEN)
-    page.locator("input[name=_save]").click()
+    assert page.locator("select[name=status]").count() == 0
+    page.goto(f"{live_server.url}/en/admin/contest/contest/")
+    page.locator(f"input[name=_selected_action][value='{contest.pk}']").check()
+    page.locator("select[name=action]").select_option("open_for_entries")
+    page.locator("button[name=index]").click()
     page.locator(".messagelist").wait_for()
     contest.refresh_from_db()
     assert contest.status == ContestStatus.OPEN
+    assert AuditEvent.objects.filter(contest=contest, action="contest.open", actor__email=ORGANIZER).exists()
     step(page, "01-organizer-opens")
 
     # 2. Four people sign up; one is too old and is told why.
@@ -297,3 +302,12 @@ def test_the_whole_contest_from_opening_to_the_winners_gallery(page, live_server
     winner_mail = next(m for m in results_mail if m["To"] == people["video"][0])
     assert "won an award" in winner_mail["Subject"]
     assert "viktor@voices.example" not in [m["To"] for m in results_mail]
+
+    # 11. Every move of the contest and of its entries left its audit event, and the chain holds.
+    moves = set(AuditEvent.objects.filter(contest=contest).values_list("action", flat=True))
+    assert {"contest.open", "contest.closed", "contest.judging", "contest.announced", "entry.submitted"} <= moves
+    submitted = Entry.objects.filter(contest=contest, first_submitted_at__isnull=False)
+    assert AuditEvent.objects.filter(action="entry.submitted", object_id__in=[str(e.pk) for e in submitted]).values(
+        "object_id").distinct().count() == submitted.count()
+    checked, broken = audit.verify()
+    assert broken is None and checked >= len(moves)

@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from judging import audit, services
-from judging.models import AuditEvent
+from contest import audit
+from contest.models import AuditEvent
+from judging import services
 
 from .factories import jury
 

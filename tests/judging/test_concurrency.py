@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from judging import audit, services
-from judging.models import Assignment, AuditEvent, Score
+from contest import audit
+from contest.models import AuditEvent
+from judging import services
+from judging.models import Assignment, Score
 
 from .factories import jury
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from judging import selectors, services
 from judging.models import Assignment, Score
+from judging.rules import may_see_other_scores
 
 from .factories import jury
 
@@ -21,11 +22,10 @@ def test_a_judge_sees_only_assigned_entries_and_organizers_all():
     judge = team.judges[0]
     mine = {a.entry for a in Assignment.objects.filter(judge=judge)}
     assert mine
-    for entry in team.entries:
-        assert judge.has_perm("judging.view_entry", entry) is (entry in mine)
-        assert judge.has_perm("judging.view_entry_media", entry) is (entry in mine)
-        assert team.organizer.has_perm("judging.view_entry", entry)
-        assert not entry.entrant.has_perm("judging.view_entry", entry)
+    for assignment in Assignment.objects.select_related("round", "entry__entrant"):
+        assert judge.has_perm("judging.view_assignment", assignment) is (assignment.entry in mine)
+        assert team.organizer.has_perm("judging.view_assignment", assignment)
+        assert not assignment.entry.entrant.has_perm("judging.view_assignment", assignment)
     other = Assignment.objects.exclude(judge=judge).first()
     assert selectors.judge_assignment(judge=judge, assignment_id=other.pk) is None
     assert not judge.has_perm("judging.score_assignment", other)
@@ -38,7 +38,8 @@ def test_a_judge_who_left_the_panel_loses_sight_of_the_entries():
     submit(assignment, team)
     services.remove_from_panel(round=team.round, judge=judge, by=team.organizer, now=timezone.now())
     assert Assignment.objects.filter(pk=assignment.pk).exists()  # the submitted score stays
-    assert not judge.has_perm("judging.view_entry", assignment.entry)
+    assert not judge.has_perm("judging.view_assignment", assignment)
+    assert not judge.has_perm("judging.judge_round", team.round)
     assert selectors.judge_assignment(judge=judge, assignment_id=assignment.pk) is None
 
 
@@ -60,8 +61,11 @@ def test_a_judge_of_round_one_cannot_score_in_round_two_unless_on_its_panel():
     assert not outsider.has_perm("judging.score_assignment", final_assignment)
     with pytest.raises(services.JudgingRefused):
         services.submit_score(assignment=final_assignment, values={}, expected_version=0, by=outsider, now=now)
-    assert not outsider.has_perm("judging.view_round", final)
-    assert team.judges[1].has_perm("judging.view_round", final)
+    assert not outsider.has_perm("judging.judge_round", final)
+    assert team.judges[1].has_perm("judging.judge_round", final)
+    assert team.judges[1].has_perm("judging.score_assignment", final_assignment) is (
+        final_assignment.judge_id == team.judges[1].pk
+    )
 
 
 def test_other_scores_stay_hidden_until_the_judge_submits_and_in_blind_rounds_until_a_discussion():
@@ -70,7 +74,7 @@ def test_other_scores_stay_hidden_until_the_judge_submits_and_in_blind_rounds_un
         first, second = Assignment.objects.filter(round=team.round).select_related("judge", "entry", "round")
         theirs = submit(second, team, mark=9)
         assert selectors.other_scores(assignment=first, viewer=first.judge) == []
-        assert not first.judge.has_perm("judging.view_score", theirs)
+        assert not may_see_other_scores(first.judge, first.round, first.entry)
         submit(first, team)
         first.round.refresh_from_db()
         visible = selectors.other_scores(assignment=first, viewer=first.judge)
@@ -81,7 +85,7 @@ def test_other_scores_stay_hidden_until_the_judge_submits_and_in_blind_rounds_un
             visible = selectors.other_scores(assignment=first, viewer=first.judge)
         assert [s.pk for s in visible] == [theirs.pk]
         assert visible[0].judge_label == "Judge 1"
-        assert first.judge.has_perm("judging.view_score", Score.objects.get(pk=theirs.pk))
+        assert may_see_other_scores(first.judge, first.round, first.entry)
 
 
 def test_entrants_never_see_scores_organizers_always():
@@ -89,8 +93,9 @@ def test_entrants_never_see_scores_organizers_always():
     assignment = Assignment.objects.select_related("entry__entrant").get()
     score = submit(assignment, team)
     entrant = assignment.entry.entrant
-    assert not entrant.has_perm("judging.view_score", score)
-    assert team.organizer.has_perm("judging.view_score", score)
+    assert not may_see_other_scores(entrant, assignment.round, assignment.entry)
+    assert may_see_other_scores(team.organizer, assignment.round, assignment.entry)
+    assert score.total is not None
     assert team.organizer.has_perm("judging.manage_round", team.round)
     assert not assignment.judge.has_perm("judging.manage_round", team.round)
     assert not entrant.has_perm("judging.manage_judging", team.contest)

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from contest.models import AuditEvent
 from judging import services
 from judging.enums import ScoreState
-from judging.models import Assignment, AuditEvent, Score
+from judging.models import Assignment, Score
 from judging.services import JudgingRefused, StaleScore
 
 from .factories import jury

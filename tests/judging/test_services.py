@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from contest.models import AuditEvent
 from judging import selectors, services
 from judging.enums import ConflictKind, RoundState, ScreeningOutcome
-from judging.models import Assignment, AuditEvent, ConflictOfInterest, RoundEntry, ScreeningDecision
+from judging.models import Assignment, ConflictOfInterest, RoundEntry, ScreeningDecision
 from judging.services import JudgingRefused
 
 from .factories import EntryFactory, jury, make_judge, make_organizer

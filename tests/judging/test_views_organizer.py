@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from contest.models import AuditEvent
 from judging import services
 from judging.enums import IneligibleReason, RoundState, ScreeningOutcome
-from judging.models import Assignment, AuditEvent, JudgeProfile, PanelMember, Round, RoundEntry, ScreeningDecision
+from judging.models import Assignment, JudgeProfile, PanelMember, Round, RoundEntry, ScreeningDecision
 from submissions.enums import AIUse, AttachmentKind
 from submissions.models import Attachment, MediaAsset
 from tests.factories import UserFactory

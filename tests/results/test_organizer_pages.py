@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from judging.models import AuditEvent
+from contest.models import AuditEvent
 from results.models import Award, ContestResults, WinnerVerification
 from tests.results.helpers import judged_contest
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from judging.models import AuditEvent
+from contest.models import AuditEvent
 from results import selectors, services
 from results.enums import TieBreakStep
 from tests.results.helpers import judged_contest

@@ -15,9 +15,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from contest.demo import SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import SLUG, seed_demo
 from submissions import services, uploads
 from submissions.enums import Declaration, FileState
 from submissions.models import Entry, MediaAsset

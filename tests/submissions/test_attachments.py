@@ -14,9 +14,9 @@ from PIL import Image
 
 from accounts import services as account_services
 from accounts.models import User
-from contest.demo import SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import SLUG, seed_demo
 from submissions import attachments, services
 from submissions.enums import AttachmentKind
 from submissions.models import Attachment, Entry
@@ -198,7 +198,7 @@ def test_files_can_be_removed_from_a_draft_and_not_added_after_the_deadline_or_t
 
     Entry.objects.filter(pk=entry.pk).update(status="submitted")
     answer = add(client, entry, "release-form", "consent.pdf", PDF)
-    assert answer.status_code == 400 and "draft only" in answer.content.decode()
+    assert answer.status_code == 400 and "Only a draft can be changed" in answer.content.decode()
 
     Entry.objects.filter(pk=entry.pk).update(status="draft")
     Contest.objects.filter(pk=demo.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
@@ -232,7 +232,7 @@ def test_release_forms_are_in_the_persons_data_download_and_go_with_their_accoun
         release = next(n for n in names if "release-form" in n)
         assert zipped.read(release) == PDF
         assert any(n.endswith("captions-en.vtt") for n in names)
-        assert b"consent.pdf" in zipped.read("data.json")
+        assert b"consent.pdf" in zipped.read("submissions/data.json")
 
     with django_capture_on_commit_callbacks(execute=True):
         account_services.delete_account(user=amira, now=timezone.now())

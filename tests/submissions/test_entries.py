@@ -18,7 +18,7 @@ from contest import registration as registrations
 from contest.enums import ContestStatus, MediaKind
 from contest.models import Category
 from submissions import services
-from submissions.enums import DECLARATIONS_VERSION, CoCreatorStatus, EntryStatus
+from submissions.enums import DECLARATIONS_VERSION, ENTRY_TRANSITIONS, CoCreatorStatus, EntryStatus
 from submissions.models import CoCreator, Entry, EntryDeclaration
 from tests.factories import CategoryFactory, ContestFactory, EntrantFactory, ThemeFactory, years_before
 from tests.pages import text
@@ -154,7 +154,7 @@ def test_someone_who_has_not_registered_is_told_to_register_first(client):
 
     response = client.post(new_entry_url(contest), answers(contest))
 
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert messages_on(response) == ["Register for the contest before you create an entry."]
     assert not Entry.objects.exists()
     assert not EntryDeclaration.objects.exists()
@@ -167,7 +167,7 @@ def test_an_ineligible_registration_cannot_create_an_entry(client):
 
     response = client.post(new_entry_url(contest), answers(contest))
 
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert messages_on(response) == ["Your registration does not allow you to enter: your registration page says why."]
     assert not Entry.objects.exists()
 
@@ -437,7 +437,7 @@ def test_no_new_entry_is_taken_after_the_deadline(client):
 
     response = client.post(new_entry_url(contest), answers(contest))
 
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert messages_on(response)[0].startswith("The deadline has passed")
     assert not Entry.objects.exists()
 
@@ -537,7 +537,7 @@ def test_every_move_follows_the_one_table(start, to):
 
 
 def test_the_table_allows_exactly_the_four_legal_moves():
-    allowed = {(start, to) for start, targets in services.TRANSITIONS.items() for to in targets}
+    allowed = {(start, to) for start, targets in ENTRY_TRANSITIONS.items() for to in targets}
     assert allowed == LEGAL
 
 

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from submissions.enums import FileState, JobKind, JobStatus
-from submissions.media import jobs
+from submissions.media import jobs, sweeper
 from submissions.media.serve import serve_file
 from submissions.models import MediaAsset, ProcessingJob, Rendition
 
@@ -166,7 +166,7 @@ def test_a_replaced_files_jobs_stop_and_its_renditions_go(contest):
 
     assert jobs.run_job(job_id=job.pk) is None
     assert ProcessingJob.objects.get(pk=job.pk).error_code == "replaced"
-    assert jobs.sweep(now=timezone.now())["removed"] == 4
+    assert sweeper.sweep(now=timezone.now())["removed"] == 4
     assert not Rendition.objects.filter(asset=old).exists()
     assert not any(old.file.storage.exists(name) for name in names)
 

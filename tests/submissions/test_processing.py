@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from contest.enums import MediaKind
 from submissions.enums import FileState, JobKind, JobQueue, JobStatus
-from submissions.media import jobs
-from submissions.models import ProcessingJob, Rendition
+from submissions.media import sweeper
+from submissions.models import MediaAsset, ProcessingJob, Rendition
 from tests.conftest import wait_until
 from tests.pages import text
 
@@ -90,8 +90,10 @@ def test_a_file_the_category_refuses_fails_at_once_and_the_entry_page_says_what_
     asset = upload(entry, photo_with_location(size=(800, 600)), "small.jpg")
 
     wait_until(lambda: state(asset) in FINAL, timeout=120, message="the check to finish")
+    # The email is claimed in a transaction of its own, just after the job's: a moment later.
+    wait_until(lambda: MediaAsset.objects.get(pk=asset.pk).action_emailed_at, timeout=30,
+               message="the entrant to be emailed")
     asset.refresh_from_db()
-    assert asset.action_emailed_at is not None, "the entrant was emailed"
 
     probe = asset.jobs.get(kind=JobKind.PROBE)
     assert probe.status == JobStatus.FAILED
@@ -144,7 +146,7 @@ def test_the_sweeper_sends_again_a_job_whose_message_was_lost_and_one_whose_work
         heartbeat_at=timezone.now(),
     )
 
-    counts = jobs.sweep(now=timezone.now())
+    counts = sweeper.sweep(now=timezone.now())
 
     assert counts["running"] == 1 and counts["queued"] == 1
     wait_until(

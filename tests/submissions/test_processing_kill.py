@@ -14,7 +14,7 @@ from django.utils import timezone
 from contest.enums import MediaKind
 from submissions import tasks
 from submissions.enums import JobKind, JobQueue, JobStatus
-from submissions.media import ffmpeg, jobs
+from submissions.media import ffmpeg, jobs, sweeper
 from submissions.models import ProcessingJob, Rendition
 from tests.conftest import wait_until
 from tests.uploading import make_mp4
@@ -93,9 +93,9 @@ def test_a_worker_killed_mid_transcode_leaves_a_job_that_completes_once_with_one
         # The row still says running, and nothing will ever finish it: its heartbeat has stopped.
         settings.MEDIA_JOB_STALE_SECONDS = 3
         assert ProcessingJob.objects.get(pk=job.pk).status == JobStatus.RUNNING
-        assert jobs.sweep(now=timezone.now())["running"] == 0, "a heartbeat a moment old is still alive"
+        assert sweeper.sweep(now=timezone.now())["running"] == 0, "a heartbeat a moment old is still alive"
         time.sleep(settings.MEDIA_JOB_STALE_SECONDS + 1)
-        assert jobs.sweep(now=timezone.now())["running"] == 1
+        assert sweeper.sweep(now=timezone.now())["running"] == 1
         assert ProcessingJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
 
         rescuer = start_worker("rescuer", JobQueue.MEDIA, tmp_path)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from contest.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from submissions.media import jobs
 from tests.conftest import assert_accessible, wait_until
 

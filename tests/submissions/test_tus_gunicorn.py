@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from submissions import services, uploads
 from submissions.models import Upload
 from tests.conftest import ROOT, database_url_for_subprocess, free_port, subprocess_env, wait_until

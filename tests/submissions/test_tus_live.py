@@ -15,9 +15,9 @@ from django.utils import timezone
 from tusclient.client import TusClient
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from submissions import services, uploads
 from submissions.enums import Declaration, EntryStatus, UploadStatus
 from submissions.models import Entry, MediaAsset, Upload

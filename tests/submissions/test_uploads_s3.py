@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from contest.demo import SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
+from demo.seed import SLUG, seed_demo
 from submissions import services, uploads
 from submissions.models import Entry, MediaAsset, Upload
 from tests.uploading import make_mp4, sha256

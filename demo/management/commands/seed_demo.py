@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from contest.demo import SLUG, seed_demo
-from contest.demo_editions import FINISHED_JUDGE, PARTWAY_JUDGE, seed_past_editions
 from contest.models import Contest
+from demo.editions import FINISHED_JUDGE, PARTWAY_JUDGE, seed_past_editions
+from demo.seed import SLUG, seed_demo
 
 
 class Command(BaseCommand):

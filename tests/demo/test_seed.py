@@ -8,12 +8,12 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from contest.demo import DEMO_PASSWORD, SLUG, seed_demo
-from contest.demo_editions import announced_slug, judging_slug
 from contest.enums import ContestStatus, Role
-from contest.models import Category, Contest, ContestRole, Theme
+from contest.models import AuditEvent, Category, Contest, ContestRole, Theme
+from demo.editions import announced_slug, judging_slug
+from demo.seed import DEMO_PASSWORD, SLUG, seed_demo
 from judging.enums import RoundState, ScoreState, ScreeningOutcome
-from judging.models import Assignment, AuditEvent, Criterion, Score
+from judging.models import Assignment, Criterion, Score
 from results.models import Award, PublishedFile
 from submissions.enums import EntryStatus, JobStatus
 from submissions.models import Entry, MediaAsset, ProcessingJob

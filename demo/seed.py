@@ -11,9 +11,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import registration
-from .enums import AgeReference, ContestStatus, MediaKind, Role
-from .models import Category, Contest, ContestRole, Registration, Theme
+from contest import registration
+from contest.enums import AgeReference, ContestStatus, MediaKind, Role
+from contest.models import Category, Contest, ContestRole, Registration, Theme
 
 SLUG = "ccm-youth-multimedia-contest"
 TIME_ZONE = "Europe/Zurich"  # The Convention's Implementation Support Unit works from Geneva.
@@ -393,7 +393,7 @@ def seed_demo(*, now: datetime) -> list[DemoLogin]:
 
     Dates are set only when the contest is first made, so a running demo keeps
     its deadline: it opens a week before today and closes at 23:59 Geneva time
-    sixty days after. The past editions are `demo_editions.seed_past_editions`.
+    sixty days after. The past editions are `demo.editions.seed_past_editions`.
     """
     contest = Contest.objects.filter(slug=SLUG).first()
     if contest is None:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from judging import audit
+from contest import audit
 
 
 class Command(BaseCommand):

@@ -15,11 +15,16 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 
 from django.core.files import File
 from django.db import transaction
 from django.test.utils import override_settings
 
+from contest import registration
+from contest.enums import ContestStatus, MediaKind, Role
+from contest.models import Category, Contest, ContestRole, Theme
+from contest.services import change_contest_status
 from judging import services as judging
 from judging.enums import ScreeningOutcome
 from judging.models import Assignment, Round
@@ -31,12 +36,11 @@ from submissions.media import jobs
 from submissions.models import Entry, MediaAsset, ProcessingJob
 from submissions.sniff import sniff_format
 
-from . import demo_media, registration
-from .demo import DEMO_PASSWORD, DEMO_PEOPLE, SLUG, TIME_ZONE, DemoLogin, demo_user, fill_contest
-from .enums import ContestStatus, MediaKind, Role
-from .models import Category, Contest, ContestRole, Theme
-from .services import change_contest_status
+from . import media as demo_media
+from .seed import DEMO_PASSWORD, DEMO_PEOPLE, SLUG, TIME_ZONE, DemoLogin, demo_user, fill_contest
 
+# How long seeding waits for a running worker to finish a job of the announced edition it took first.
+WORKER_WAIT_SECONDS = 120
 # More entrants for the past edition, so its entries come from several countries.
 PAST_ENTRANTS = [
     ("entrant3@voices.example", "Kwame Entrant", Role.ENTRANT, date(2000, 2, 17), "GH", "en"),
@@ -313,14 +317,18 @@ def _award(contest: Contest, entries: list[Entry], organizer, judges: list, now:
 
 def _process_now(contest: Contest) -> None:
     """Run the pipeline's jobs for these (small, still) works here, so the winners' files exist to publish; a
-    worker that gets the same messages later finds them done."""
-    for _step in range(3):  # the check, then the outputs it sends
-        waiting = ProcessingJob.objects.filter(asset__entry__contest=contest, status=JobStatus.QUEUED)
-        job_ids = list(waiting.values_list("pk", flat=True))
-        if not job_ids:
-            return
-        for job_id in job_ids:
+    worker that gets the same messages later finds them done. Jobs a worker already running took first (with
+    docker compose, seeding runs beside the workers) are waited for, up to WORKER_WAIT_SECONDS."""
+    deadline = monotonic() + WORKER_WAIT_SECONDS
+    unfinished = ProcessingJob.objects.filter(
+        asset__entry__contest=contest, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    )
+    while unfinished.exists() and monotonic() < deadline:
+        queued = list(unfinished.filter(status=JobStatus.QUEUED).values_list("pk", flat=True))
+        for job_id in queued:  # the check first, then the outputs it sends
             jobs.run_job(job_id=job_id)
+        if not queued:
+            sleep(0.5)
 
 
 def seed_announced_edition(*, now: datetime, open_contest: Contest, people: dict) -> Contest:
