@@ -1,35 +1,167 @@
-"""`make bench`: run every benchmark module and write benchmarks/report.json.
+"""`make bench`: run the benchmarks and write benchmarks/report.json and the table in README.md.
 
-A benchmark is a module `benchmarks/b<N>_<name>.py` with a function
-`run() -> dict` returning its figures, its targets and whether each was met;
-ratios only, measured against a baseline in the same process run.
+A benchmark is a module `benchmarks/b<N>_<name>.py` (or `s<N>_…` for scale-out)
+with a function `run(*, quick=False) -> dict` returning its figures, its
+targets and whether each was met, measured against a baseline in the same
+run. `python -m benchmarks b1_images b3_video` runs those alone and keeps the
+others' last figures in the report. `--quick` runs each on small inputs, once
+(the test suite does, so a benchmark that no longer runs fails CI): its
+targets are not checked and nothing is written.
 """
 
+import datetime
 import importlib
+import inspect
 import json
 import pkgutil
+import re
 import sys
 from pathlib import Path
 
+from benchmarks import common
+
 HERE = Path(__file__).resolve().parent
+REPORT = HERE / "report.json"
+README = HERE.parent / "README.md"
+TABLE_START, TABLE_END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 
 
-def main() -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if m.name.startswith("b"))
-    report = {}
-    for name in names:
+def names() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if re.match(r"[bs]\d+_", m.name))
+
+
+def _mark(met) -> str:
+    return "met" if met else "**not met**"
+
+
+def _rows(name: str, result: dict) -> list[tuple[str, str, str, str]]:
+    """(benchmark, figure, target, met) lines for the README's table."""
+    checks = result.get("checks", {})
+    if "skipped" in result or "error" in result:
+        return [(name, result.get("skipped") or "failed: " + " ".join(result.get("error", []))[-200:], "", "not run")]
+    if name.startswith("b1"):
+        strong = min(result["variants"][v]["cpu_seconds_median"] for v in ("stock_pillow", "pyvips")
+                     if v in result["variants"])
+        files = result["quality_per_file"]
+        return [
+            (name, f"CPU {result['variants']['voices']['cpu_seconds_median']} s; plain Pillow "
+                   f"{result['variants']['plain']['cpu_seconds_median']} s "
+                   f"({result['speedup_cpu_vs_plain_median']}×)", "≥ 3×", _mark(checks["speedup_vs_plain"])),
+            (name, f"vs the faster of stock Pillow and pyvips ({strong} s): "
+                   f"{result['speed_ratio_cpu_vs_fastest_strong_median']}×", "≥ 1.0",
+             _mark(checks["no_slower_than_strong"])),
+            (name, f"work's peak memory {result['work_peak_rss_mb_voices']} MB "
+                   f"(smallest of theirs {result['work_peak_rss_mb_smallest_strong']} MB)", "≤ theirs + 10 MB",
+             _mark(checks["memory"])),
+            (name, "SSIM vs lossless reference: " + ", ".join(
+                f"{spec} {f['ssim_voices']} (best {f['ssim_best']})" for spec, f in files.items()),
+             "≥ best − 0.005", _mark(checks["quality"])),
+            (name, "bytes, 4 files, vs " + ", ".join(
+                f"{v}: {r}×" for v, r in result["bytes_total_ratio_vs_strong"].items()), "≤ 1.05×",
+             _mark(checks["bytes"])),
+        ]
+    if name.startswith("b3"):
+        rows = []
+        for clip, figures in result["clips"].items():
+            rows.append((name, f"{clip}: realtime ×{figures['realtime_factor_measured']['median']} (measured), "
+                               f"SSIM {figures['ssim_all']}, {figures['video_bit_rate_kbps']} kb/s",
+                         "≥ 1.5×, ≥ 0.95", f"{_mark(figures['realtime_factor_measured']['median'] >= 1.5)}, "
+                                           f"{_mark(figures['ssim_all'] >= 0.95)}"))
+        rows.append((name, f"remux {result['remux_cheaper_by']['median']}× cheaper; poster "
+                           f"{result['poster_share_of_transcode']['median']} of a transcode", "≥ 20×, ≤ 0.10",
+                     f"{_mark(checks['remux'])}, {_mark(checks['poster'])}"))
+        return rows
+    if name.startswith("b5"):
+        plain = {k: v for k, v in result.items() if k != "met" and not isinstance(v, dict | list)}
+        return [(name, json.dumps(plain, ensure_ascii=False)[:300], "see report.json", _mark(result.get("met")))]
+    if name.startswith("b6"):
+        return [
+            (name, f"lost {result['lost']}, duplicate renditions {result['duplicate_renditions']}, "
+                   f"taken twice {result['taken_more_than_once']}", "0, 0, 0",
+             _mark(checks["nothing_lost_or_failed"] and checks["no_duplicate_rendition"]
+                   and checks["no_job_taken_twice"])),
+            (name, f"short jobs' wait p95 {result['short_wait_p95_s']} s "
+                   f"(shared pool {result['shared_workers']['short_wait_p95_s']} s)", "< 5 s",
+             _mark(checks["short_wait"])),
+            (name, f"makespan {result['makespan_s']} s vs shared pool {result['makespan_s_shared_workers']} s "
+                   f"({result['makespan_ratio_vs_shared_workers']}×)", "≤ 1.25×", _mark(checks["makespan"])),
+        ]
+    if name.startswith("b7"):
+        pages = result["pages"]
+        rows = [(name, f"assignment of {result['entries']:,} entries: "
+                       f"{result['assignment']['facts_seconds'] + result['assignment']['planner_seconds']:.1f} s plan, "
+                       f"{result['assignment']['service_seconds']} s write", "< 10 s",
+                 _mark(checks["assignment_under_10_s"]))]
+        for page, figures in pages.items():
+            rows.append((name, f"{page}: p95 {figures['p95_ms']} ms, {figures['queries']} queries "
+                               f"({result['queries_small_contest'][page]} at {100}), {figures['html_kb']} KB",
+                         "< 50 ms, same, ≤ 200 KB",
+                         ", ".join(_mark(checks[c][page]) for c in ("p95_under_50_ms", "queries_constant",
+                                                                     "html_at_most_200_kb"))))
+        return rows
+    if name.startswith("s1"):
+        return [(name, f"throughput vs 1 worker: {result['throughput_ratio_vs_one_worker']} "
+                       f"({result['cores']} cores); taken twice {result['taken_more_than_once']}",
+                 "2 workers ≥ 1.7×", _mark(checks["two_workers"]))]
+    return [(name, "", "", _mark(result.get("met")))]
+
+
+def table(report: dict) -> str:
+    lines = ["| benchmark | measured | target | |", "|---|---|---|---|"]
+    for name, result in report["benchmarks"].items():
+        for bench, figure, target, met in _rows(name, result):
+            lines.append(f"| {bench} | {figure} | {target} | {met} |")
+        if load := result.get("load_average_before_after"):
+            before, after = (value[0] if isinstance(value, list) else value for value in load)
+            lines.append(f"| {name} | machine's load average (1 min), before → after: {before} → {after} | | |")
+    return "\n".join(lines)
+
+
+def write_readme(report: dict) -> None:
+    text = README.read_text()
+    if TABLE_START not in text:
+        return
+    head, rest = text.split(TABLE_START, 1)
+    _old, tail = rest.split(TABLE_END, 1)
+    versions = ", ".join(f"{k} {v}" for k, v in report["versions"].items())
+    body = (f"\n{table(report)}\n\nMeasured {report['measured_at']} on {report['machine']['cores']} cores; "
+            f"{versions}.\n")
+    README.write_text(head + TABLE_START + body + TABLE_END + tail)
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    chosen = [a for a in argv if not a.startswith("--")] or names()
+    unknown = set(chosen) - set(names())
+    if unknown:
+        print(f"No such benchmark: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    report = json.loads(REPORT.read_text()) if REPORT.exists() and not quick else {}
+    report.setdefault("benchmarks", {})
+    for name in chosen:
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"--- {name}", flush=True)
-        report[name] = module.run()
-        print(json.dumps(report[name], indent=2), flush=True)
-    (HERE / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    if not names:
-        print("No benchmarks yet: they arrive with the uploads and media pipeline work.")
-    missed = [name for name, result in report.items() if not result.get("met", True)]
+        takes_quick = "quick" in inspect.signature(module.run).parameters
+        if quick and not takes_quick:
+            print(f"{name} has no quick mode: skipped", flush=True)
+            continue
+        result = module.run(quick=quick) if takes_quick else module.run()
+        result["measured_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        report["benchmarks"][name] = result
+        print(json.dumps(result, indent=2), flush=True)
+    if quick:
+        return 0
+    report["benchmarks"] = dict(sorted(report["benchmarks"].items()))
+    report["machine"] = common.machine()
+    report["versions"] = common.versions()
+    report["measured_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_readme(report)
+    missed = [name for name, result in report["benchmarks"].items() if not result.get("met", True)]
     if missed:
         print("Targets missed: " + ", ".join(missed), file=sys.stderr)
     return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -76,17 +76,17 @@ class TieDecisionForm(forms.Form):
 
 class AwardForm(forms.Form):
     kind = forms.ChoiceField(label=_("Award"), choices=AwardKind.choices)
-    entry = forms.ModelChoiceField(
-        label=_("Entry"), queryset=None,
-        error_messages={"required": _("Choose the entry that wins this award."),
-                        "invalid_choice": _("Choose one of the listed entries.")},
+    # A reference typed or pasted from the ranking, not a list of every entry: a contest can have thousands.
+    entry = forms.CharField(
+        label=_("Entry reference"), max_length=40,
+        help_text=_("As shown in the ranking, such as CCM-2026-0042."),
+        error_messages={"required": _("Give the reference of the entry that wins this award.")},
     )
     scope = forms.ChoiceField(label=_("For"), required=False)
 
     def __init__(self, *args, contest: Contest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = contest.entries.filter(status=EntryStatus.SUBMITTED).order_by("reference")
-        self.fields["entry"].label_from_instance = lambda e: f"{e.reference} – {e.title}"
+        self.contest = contest
         scopes = [("", _("The whole contest"))]
         scopes += [(f"theme:{t.pk}", _("Theme: %(title)s") % {"title": t.title}) for t in contest.themes.all()]
         scopes += [(f"category:{c.pk}", _("Category: %(title)s") % {"title": c.title})
@@ -102,6 +102,16 @@ class AwardForm(forms.Form):
                 label=_("Citation (%(language)s)") % {"language": language},
                 required=False, widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    def clean_entry(self):
+        reference = self.cleaned_data["entry"].strip()
+        entry = self.contest.entries.filter(status=EntryStatus.SUBMITTED, reference__iexact=reference).first()
+        if entry is None:
+            raise forms.ValidationError(
+                _("No submitted entry of this contest has the reference %(reference)s. Copy it from the ranking.")
+                % {"reference": reference}
+            )
+        return entry
 
     def texts(self) -> dict[str, str]:
         return {name: value for name, value in self.cleaned_data.items()

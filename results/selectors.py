@@ -4,6 +4,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -11,8 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from contest.models import AnonymisedRegistration, Contest, Registration
 from judging.enums import RoundState, ScoreState
-from judging.models import Criterion, Round, Score
-from judging.selectors import ranking_of
+from judging.models import Assignment, Criterion, Round, RoundResult, Score
+from judging.ranking import EntryResult
+from judging.selectors import ranking_of, stored_results
 from submissions.enums import EntryStatus
 from submissions.models import Entry, MediaAsset
 
@@ -97,6 +99,165 @@ def final_standings(*, contest: Contest) -> Standings:
         [row.entry_id for row in rows]
     )
     return Standings(round_, results.steps, results.tie_break_criterion, rows, entries, tiebreak.tied_groups(rows))
+
+
+# --- One page of the final standings, computed by the database ---------------------------------------------
+STANDINGS_PAGE = 50
+
+
+@dataclasses.dataclass
+class StandingsPage:
+    """The entries of the final standings whose rank is in (start, start + `limit`], with the entries
+    themselves, where the pages before and after begin, and the groups of tied entries on this page."""
+
+    round: Round | None
+    steps: list[str]
+    criterion: Criterion | None
+    rows: list[tiebreak.Standing]
+    entries: dict[int, Entry]
+    ties: list[list[tiebreak.Standing]]
+    start: int
+    total: int
+    next_start: int | None
+    previous_start: int | None
+
+    @property
+    def first(self) -> int:
+        return self.start + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.start + len(self.rows)
+
+
+# Each step's column in the ordering (scored entries only), and whether higher comes first, as tiebreak.step_key.
+_STEP_COLUMNS = {
+    TieBreakStep.NORMALISED_MEAN: ("r.normalised_mean", True),
+    TieBreakStep.RAW_MEAN: ("r.raw_mean", True),
+    TieBreakStep.CRITERION_MEAN: ("c.mean", True),
+    TieBreakStep.FEWER_SPREAD: ("r.spread", False),
+    TieBreakStep.ORGANIZER: ("d.position", False),
+}
+
+
+def _criterion_means_sql(*, round: Round, key: str) -> tuple[str, list]:
+    """Each entry's mean on one criterion over the round's submitted scores, as SQL (see criterion_means)."""
+    values = f"s.{connection.ops.quote_name('values')}"
+    if connection.vendor == "postgresql":
+        value, params = f"CAST({values} ->> %s AS double precision)", [key]
+    else:
+        value, params = f"CAST(json_extract({values}, %s) AS REAL)", [f'$."{key}"']
+    # The names are the models' own tables; the key and the ids are parameters.
+    sql = f"""SELECT a.entry_id, AVG({value}) AS mean FROM {Score._meta.db_table} s
+        JOIN {Assignment._meta.db_table} a ON a.id = s.assignment_id
+        WHERE a.round_id = %s AND s.state = %s AND {value} IS NOT NULL GROUP BY a.entry_id"""  # noqa: S608
+    return sql, [*params, round.pk, ScoreState.SUBMITTED, *params]
+
+
+def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_PAGE,
+                   results: ContestResults | None = None) -> StandingsPage:
+    """A page of the final standings, the same order and ranks as `final_standings` (see tiebreak.order), in
+    six queries however many entries the round has.
+
+    Ranks, ties and "separated by" depend on every entry above, so the database orders the whole round in
+    one statement (window functions over the stored results) and returns only the page. A page holds the
+    entries whose rank is in (start, start + limit]: entries level with each other share a rank, so a group
+    of them is never cut in two, and the pages before and after are found by the same arithmetic. `results`
+    is the contest's `results_for`, when the caller has it already.
+    """
+    results = results or results_for(contest)
+    round_ = final_round(contest)
+    if round_ is None:
+        return StandingsPage(None, results.steps, results.tie_break_criterion, [], {}, [], 0, 0, None, None)
+    criterion = results.tie_break_criterion
+    if criterion is not None and criterion.round_id != round_.pk:
+        criterion = None  # a criterion of another round names nothing here, as in criterion_means
+    steps = [TieBreakStep.NORMALISED_MEAN.value, *[s for s in results.steps if s != TieBreakStep.NORMALISED_MEAN]]
+    if criterion is None:
+        steps = [step for step in steps if step != TieBreakStep.CRITERION_MEAN]
+    limit = max(1, min(200, int(limit)))
+    start = max(0, int(start))
+    total = stored_results(round=round_).count()  # recomputed first if a score changed since
+    params: list = []
+    # Means are compared to tiebreak.PLACES decimals, as whole numbers of billionths: rounding a float this way
+    # groups the same values as Python's round() (a mean of judges' scores is never within a rounding error of
+    # a half-billionth), and floats sort several times faster than the numerics ROUND(x, 9) needs.
+    scale = f"1e{tiebreak.PLACES}"
+    keys = []
+    for index, step in enumerate(steps):
+        column, _higher_first = _STEP_COLUMNS[step]
+        if step != TieBreakStep.ORGANIZER:
+            column = f"ROUND({column} * {scale})"
+        keys.append(f"CASE WHEN r.normalised_mean IS NULL THEN NULL ELSE {column} END AS key_{index}")
+    criterion_join = ""
+    if criterion is not None:
+        means, mean_params = _criterion_means_sql(round=round_, key=str(criterion.pk))
+        criterion_join = f"LEFT JOIN ({means}) c ON c.entry_id = r.entry_id"
+        params += mean_params
+    # Unscored entries come last, each alone (by entry): their keys are left out.
+    order = ", ".join(
+        ["unscored"] + [f"key_{i} {'DESC' if _STEP_COLUMNS[step][1] else 'ASC'} NULLS LAST"
+                        for i, step in enumerate(steps)] + ["alone"]
+    )
+    neighbours = "".join(f", LAG(key_{i}) OVER every_row AS before_{i}, LEAD(key_{i}) OVER every_row AS after_{i}"
+                         for i in range(len(steps)))
+    sql = f"""
+        WITH keyed AS (
+            SELECT r.entry_id, r.raw_mean, r.normalised_mean, r.raw_rank, r.normalised_rank, r.scores, r.spread,
+                   r.disagreement, CASE WHEN r.normalised_mean IS NULL THEN 1 ELSE 0 END AS unscored,
+                   {"c.mean" if criterion is not None else "NULL"} AS criterion_mean,
+                   CASE WHEN r.normalised_mean IS NULL THEN r.entry_id END AS alone, {", ".join(keys)}
+            FROM {RoundResult._meta.db_table} r
+            LEFT JOIN {TieDecision._meta.db_table} d ON d.entry_id = r.entry_id AND d.contest_id = %s
+            {criterion_join}
+            WHERE r.round_id = %s
+        ), ranked AS (
+            SELECT keyed.*, ROW_NUMBER() OVER every_row AS position, RANK() OVER level AS level_rank{neighbours}
+            FROM keyed
+            -- One sort serves both: `level` orders by a prefix of `every_row`.
+            WINDOW level AS (ORDER BY {order}), every_row AS (ORDER BY {order}, entry_id)
+        )
+        SELECT * FROM ranked WHERE level_rank > %s AND level_rank <= %s ORDER BY position
+    """  # noqa: S608 - every name above is the code's own; the values are parameters
+    params = [contest.pk, *params, round_.pk, start, start + limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    entries = Entry.objects.defer("statement", "essay_text", "description", "ai_use_details").in_bulk(
+        [row["entry_id"] for row in found]
+    )
+    standings = []
+    for row in found:
+        unscored = bool(row["unscored"])
+        separated_by = None
+        if not unscored and row["level_rank"] != 1:
+            separated_by = next(
+                (step for i, step in enumerate(steps) if row[f"key_{i}"] != row[f"before_{i}"]), None
+            )
+        level = [row[f"key_{i}"] for i in range(len(steps))]
+        level_with = [[row[f"{side}_{i}"] for i in range(len(steps))] for side in ("before", "after")]
+        standings.append(
+            tiebreak.Standing(
+                entry_id=row["entry_id"],
+                result=EntryResult(entry_id=row["entry_id"], raw_mean=row["raw_mean"],
+                                   normalised_mean=row["normalised_mean"], raw_rank=row["raw_rank"],
+                                   normalised_rank=row["normalised_rank"], scores=row["scores"], spread=row["spread"],
+                                   disagreement=bool(row["disagreement"])),
+                rank=None if unscored else row["level_rank"],
+                criterion_mean=row["criterion_mean"],
+                separated_by=separated_by,
+                # Level with the entry above or below (a neighbour that does not exist has no keys at all).
+                tied=not unscored and level in level_with,
+            )
+        )
+    first = found[0]["position"] - 1 if found else start
+    return StandingsPage(
+        round=round_, steps=results.steps, criterion=results.tie_break_criterion, rows=standings, entries=entries,
+        ties=tiebreak.tied_groups(standings), start=first, total=total,
+        next_start=start + limit if start + limit < total else None,
+        previous_start=max(0, start - limit) if start > 0 else None,
+    )
 
 
 def awards_of(*, contest: Contest) -> list[Award]:

@@ -184,15 +184,19 @@ def update_entry(
     return entry
 
 
-def still_to_do(entry: Entry, *, registration: Registration | None = None) -> list[str]:
+_LOOK_UP = object()
+
+
+def still_to_do(entry: Entry, *, registration: Registration | None | object = _LOOK_UP) -> list[str]:
     """What must be done before the entry can be submitted, in words the entrant can act on.
 
     Reads the entry's declarations and co-creators through `.all()` and its file through
     `selectors.current_file` (prefetch `selectors.current_assets()`), so a
-    page that prefetched them asks the database nothing more.
+    page that prefetched them, and passes the entrant's `registration` for the
+    contest (None when there is none), asks the database nothing more.
     """
     todo = []
-    if registration is None:
+    if registration is _LOOK_UP:
         registration = Registration.objects.filter(contest=entry.contest_id, user=entry.entrant_id).first()
     if registration is None or not registration.may_enter:
         todo.append(_("Your registration must allow you to enter: see your registration page."))

@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     entries = list(
         Entry.objects.filter(entrant=request.user)
         .select_related("contest", "theme", "category")
-        .prefetch_related("declarations", "co_creators", "assets", selectors.current_assets())
+        .prefetch_related("declarations", "co_creators", selectors.current_assets())
         .order_by("contest", "-created_at")
     )
     registrations = list(Registration.objects.filter(user=request.user).select_related("contest"))

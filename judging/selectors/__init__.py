@@ -26,7 +26,7 @@ from .organizer import (
     rounds_of,
     shortfall_entries,
 )
-from .results import NO_RANK, ResultRow, ranking_of, results_page
+from .results import NO_RANK, ResultRow, ranking_of, results_page, stored_results
 from .screening import ScreeningRow, screening_list
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "panel_of",
     "queue_neighbours",
     "ranking_of",
+    "stored_results",
     "results_page",
     "rounds_of",
     "score_sheet",

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -100,10 +100,15 @@ def queue_neighbours(*, assignment: Assignment) -> Neighbours:
     queue = Assignment.objects.filter(round_id=assignment.round_id, judge_id=assignment.judge_id)
     previous = queue.filter(entry_id__lt=assignment.entry_id).order_by("-entry_id").values_list("pk", flat=True)
     following = queue.filter(entry_id__gt=assignment.entry_id).order_by("entry_id")
-    unscored = following.exclude(score__state=ScoreState.SUBMITTED).values_list("pk", flat=True)
-    unscored_first = unscored.first() or queue.exclude(score__state=ScoreState.SUBMITTED).exclude(
-        pk=assignment.pk
-    ).order_by("entry_id").values_list("pk", flat=True).first()
+    # The first one not submitted after this one, else the first one before it: one query either way.
+    unscored_first = (
+        queue.exclude(score__state=ScoreState.SUBMITTED)
+        .exclude(pk=assignment.pk)
+        .annotate(wraps=Case(When(entry_id__gt=assignment.entry_id, then=Value(0)), default=Value(1)))
+        .order_by("wraps", "entry_id")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return Neighbours(previous.first(), following.values_list("pk", flat=True).first(), unscored_first)
 
 
@@ -132,8 +137,10 @@ class ScoreSheet:
         return self.assignment.entry.category.media_kind in ("video", "audio") and self.played_fraction < 0.5
 
 
-def score_sheet(*, assignment: Assignment) -> ScoreSheet:
-    criteria = list(Criterion.objects.filter(round_id=assignment.round_id).order_by("position", "pk"))
+def score_sheet(*, assignment: Assignment, criteria: list[Criterion] | None = None) -> ScoreSheet:
+    """The judge's score sheet; `criteria`, the round's in order, when the caller has them already."""
+    if criteria is None:
+        criteria = list(Criterion.objects.filter(round_id=assignment.round_id).order_by("position", "pk"))
     score = Score.objects.filter(assignment=assignment).first()
     return ScoreSheet(assignment, criteria, score, assignment.played_fraction)
 

@@ -41,6 +41,12 @@ def _fresh(round_: Round) -> None:
         results_table.refresh_results(round=round_)
 
 
+def stored_results(*, round: Round):
+    """The round's stored results (a RoundResult queryset), recomputed first if anything changed since."""
+    _fresh(round)
+    return RoundResult.objects.filter(round=round)
+
+
 def _order_field(order: str) -> str:
     return "raw_order" if order == "raw" else "normalised_order"
 

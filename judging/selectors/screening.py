@@ -10,7 +10,7 @@ from submissions.enums import AttachmentKind, EntryStatus, JobStatus
 from submissions.models import Attachment, Entry, MediaAsset, ProcessingJob
 from submissions.words import word_count
 
-from .common import PAGE, Page, _has_related, _limit
+from .common import Page, _has_related, _limit
 
 
 @dataclasses.dataclass
@@ -19,7 +19,11 @@ class ScreeningRow:
     flags: list[str]
 
 
-def screening_list(*, contest: Contest, after: int | None = None, limit: int = PAGE,
+# Each entry on the screening page carries its checks and two forms: 25 to a page keep it light (B7: ~80 KB).
+SCREENING_PAGE = 25
+
+
+def screening_list(*, contest: Contest, after: int | None = None, limit: int = SCREENING_PAGE,
                    undecided_only: bool = False) -> Page:
     """Submitted entries with their decision (or None) and the automatic flags an organizer should look at:
     the age decision, processing failures, too long a work, too many words, the same file sent twice; and the

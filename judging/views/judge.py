@@ -61,8 +61,9 @@ def _position(assignment: Assignment) -> int:
     ).count()
 
 
-def _score_page(request, assignment, form, *, status=200, stale=None, confirm_played=False) -> HttpResponse:
-    sheet = selectors.score_sheet(assignment=assignment)
+def _score_page(request, assignment, form, *, status=200, stale=None, confirm_played=False,
+                sheet=None) -> HttpResponse:
+    sheet = sheet or selectors.score_sheet(assignment=assignment)
     entry = assignment.entry
     round_ = assignment.round
     context = {
@@ -93,8 +94,9 @@ def score(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _own_assignment(request, assignment_id)
     criteria = list(assignment.round.criteria.order_by("position", "pk"))
     if request.method != "POST":
-        sheet = selectors.score_sheet(assignment=assignment)
-        return _score_page(request, assignment, ScoreForm(initial=score_initial(sheet), criteria=criteria))
+        sheet = selectors.score_sheet(assignment=assignment, criteria=criteria)
+        return _score_page(request, assignment, ScoreForm(initial=score_initial(sheet), criteria=criteria),
+                           sheet=sheet)
     form = ScoreForm(request.POST, criteria=criteria)
     submit = request.POST.get("action") == "submit"
     if not form.is_valid():

@@ -62,15 +62,17 @@ def _tie_break_initial(results) -> dict:
     return initial
 
 
+def _start(request: HttpRequest) -> int:
+    start = request.GET.get("start", "")
+    return int(start) if start.isdigit() else 0
+
+
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     results = selectors.results_for(contest)
-    standings = selectors.final_standings(contest=contest)
+    standings = selectors.standings_page(contest=contest, start=_start(request), results=results)
     awards = selectors.awards_of(contest=contest)
-    verified = {
-        v.entry_id: v for v in WinnerVerification.objects.filter(entry__in=[a.entry_id for a in awards])
-    }
     tie_forms = []
     for group in standings.ties:
         form = TieDecisionForm(tied_ids=[row.entry_id for row in group], prefix=f"tie{group[0].rank}",
@@ -88,7 +90,6 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "tie_break_form": TieBreakForm(contest=contest, initial=_tie_break_initial(results)),
         "tie_forms": tie_forms,
         "awards": awards,
-        "verified": verified,
         "award_form": AwardForm(contest=contest),
         "schedule_form": ScheduleForm(contest=contest),
         "settings_form": SettingsForm(initial={"shortlist_size": results.shortlist_size,

@@ -23,7 +23,7 @@ def test_an_organizer_awards_verifies_and_schedules_through_the_pages(client):
     client.force_login(made.organizer)
 
     response = client.post(reverse("results:give_award", args=[slug]), {
-        "kind": "winner", "entry": winner.pk, "scope": "",
+        "kind": "winner", "entry": winner.reference.lower(), "scope": "",
         "citation_en": "Clear, brave and well made.", "citation_ar": "واضح وشجاع ومتقن.",
     }, follow=True)
     assert "The award is given" in response.content.decode()
@@ -31,7 +31,7 @@ def test_an_organizer_awards_verifies_and_schedules_through_the_pages(client):
     assert award.citation_en.startswith("Clear") and award.citation_ar.startswith("واضح")
 
     again = client.post(reverse("results:give_award", args=[slug]),
-                        {"kind": "winner", "entry": made.entries[1].pk, "scope": ""}, follow=True)
+                        {"kind": "winner", "entry": made.entries[1].reference, "scope": ""}, follow=True)
     assert "already awarded in this scope" in again.content.decode()
     assert Award.objects.count() == 1
 
@@ -76,7 +76,9 @@ def test_bad_input_gets_a_message_not_a_500(client):
     client.force_login(made.organizer)
     response = client.post(reverse("results:give_award", args=[slug]), {"kind": "special", "entry": "nope"},
                            follow=True)
-    assert response.status_code == 200 and "Choose one of the listed entries" in response.content.decode()
+    assert response.status_code == 200
+    assert "No submitted entry of this contest has the reference nope. Copy it from the ranking." in (
+        response.content.decode())
     response = client.post(reverse("results:schedule", args=[slug]), {"at": "tomorrow"}, follow=True)
     assert "2027-03-01 10:00" in response.content.decode()
     response = client.post(reverse("results:decide_tie", args=[slug]), {"prefix": "x", "x-entries": "a,b"})
