@@ -135,20 +135,19 @@ def delete_account(*, user: User, now: datetime) -> None:
 
 
 def _delete_files_of(user: User) -> None:
-    """Every stored original and unfinished upload of the person goes once the deletion is committed."""
-    from submissions.models import Attachment, MediaAsset, Upload
-    from submissions.uploads import temp_path
+    """Every stored file about the person goes once the deletion is committed: originals (replaced ones too), every
+    rendition, release forms, captions, published copies, identity documents, and unfinished uploads where they
+    live (this node's folder, or the shared storage)."""
+    from submissions import files, uploads
+    from submissions.models import Entry, Upload
 
-    names = list(MediaAsset.objects.filter(entry__entrant=user).values_list("file", flat=True))
-    names += Attachment.objects.filter(entry__entrant=user).values_list("file", flat=True)
-    parts = [temp_path(upload) for upload in Upload.objects.filter(owner=user)]
+    names = files.files_of_entries(list(Entry.objects.filter(entrant=user).values_list("pk", flat=True)))
+    unfinished = list(Upload.objects.filter(owner=user))
 
     def delete() -> None:
-        storage = MediaAsset._meta.get_field("file").storage
-        for name in names:
-            storage.delete(name)
-        for part in parts:
-            part.unlink(missing_ok=True)
+        files.delete_now(names)
+        for upload in unfinished:
+            uploads.discard_bytes(upload, finished_too=upload.status == "receiving")
 
     transaction.on_commit(delete)
 

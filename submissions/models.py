@@ -99,7 +99,8 @@ def private_storage():
 
 
 class Upload(models.Model):
-    """A resumable (tus) upload in progress: its bytes wait in a temporary file until the last one arrives."""
+    """A resumable (tus) upload in progress: its bytes wait until the last one arrives, in a temporary file on
+    local disk or in the shared storage (S3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("entry"))
@@ -110,6 +111,8 @@ class Upload(models.Model):
     offset = models.PositiveBigIntegerField(_("bytes received"), default=0)
     filename = models.CharField(_("original file name"), max_length=255, blank=True)
     declared_type = models.CharField(_("declared type"), max_length=100, blank=True)
+    # With the private storage on S3, the bytes wait in an S3 multipart upload of this id, not on a node's disk.
+    storage_upload_id = models.CharField(_("storage's upload id"), max_length=1024, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
     failure = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("started at"), default=timezone.now)
