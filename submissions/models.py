@@ -270,3 +270,25 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.reference} – {self.kind} {self.language}".strip()
+
+
+class StorageCheck(models.Model):
+    """The nightly comparison of the buckets (or folders) with the rows: what no row names, and what rows name but
+    storage lacks. Keys are random, so the names listed identify no one."""
+
+    checked_at = models.DateTimeField(_("checked at"))
+    objects_found = models.PositiveIntegerField(_("objects found"), default=0)
+    orphans = models.PositiveIntegerField(_("objects no row names"), default=0)
+    orphans_deleted = models.PositiveIntegerField(_("of those, deleted"), default=0)
+    missing = models.PositiveIntegerField(_("rows whose object is missing"), default=0)
+    # At most a few hundred names of each, for the operator to look into.
+    orphan_names = models.JSONField(_("objects no row names"), default=list, blank=True)
+    missing_names = models.JSONField(_("missing objects"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("storage check")
+        verbose_name_plural = _("storage checks")
+        get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M}: {self.orphans} / {self.missing}"

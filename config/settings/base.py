@@ -342,6 +342,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.sweep_jobs",
         "schedule": timedelta(minutes=1),
     },
+    "check-storage": {
+        "task": "submissions.tasks.check_storage",
+        "schedule": timedelta(days=1),
+    },
     "report-unfinished-processing-jobs": {
         "task": "submissions.tasks.report_unfinished_jobs",
         "schedule": timedelta(days=1),
