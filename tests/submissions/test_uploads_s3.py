@@ -16,7 +16,7 @@ from contest.demo import SLUG, seed_demo
 from contest.enums import MediaKind
 from contest.models import Contest
 from submissions import services, uploads
-from submissions.models import Entry, MediaAsset, Upload
+from submissions.models import Attachment, Entry, MediaAsset, Rendition, Upload
 from tests.uploading import make_mp4, sha256
 
 pytestmark = pytest.mark.django_db
@@ -82,15 +82,21 @@ def private_on_s3(s3_server, bucket):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages, AWS_STORAGE_BUCKET_NAME=BUCKET):
-        # The model asks `private_storage()` for its storage once, at import, as a process started
-        # with these settings would; ask again now that the settings say S3.
-        field = MediaAsset._meta.get_field("file")
-        on_disk = field.storage
-        field.storage = field._storage_callable()
+        # The models ask `private_storage()` and `public_storage()` for their storage once, at import, as a
+        # process started with these settings would; ask again now that the settings say S3.
+        from results.models import PublishedFile, WinnerVerification
+
+        fields = [MediaAsset._meta.get_field("file"), Rendition._meta.get_field("file"),
+                  Attachment._meta.get_field("file"), WinnerVerification._meta.get_field("document"),
+                  PublishedFile._meta.get_field("file")]
+        on_disk = [field.storage for field in fields]
+        for field in fields:
+            field.storage = field._storage_callable()
         try:
-            yield field.storage
+            yield fields[0].storage
         finally:
-            field.storage = on_disk
+            for field, storage in zip(fields, on_disk, strict=True):
+                field.storage = storage
 
 
 @pytest.fixture
