@@ -104,7 +104,8 @@ def export_personal_data(*, user: User, into) -> None:
 
     with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(_records_about(user), indent=2, ensure_ascii=False, default=str))
-        for asset in MediaAsset.objects.filter(entry__entrant=user, replaced_at__isnull=True).select_related("entry"):
+        current = MediaAsset.objects.filter(entry__entrant=user, replaced_at__isnull=True).exclude(file="")
+        for asset in current.select_related("entry"):  # a withdrawn entry's, or one past retention, has no file
             name = f"files/{asset.entry.reference}.{asset.file_format}"
             with asset.file.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
                 while block := source.read(1024 * 1024):

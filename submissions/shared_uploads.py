@@ -47,9 +47,9 @@ CHECKED_IN_MEMORY_BYTES = 16 * 1024 * 1024
 
 def enabled() -> bool:
     """Unfinished uploads live in the shared storage whenever the private storage is S3."""
-    from .media.serve import _is_s3
+    from .media.serve import is_s3
 
-    return _is_s3(storages[files.PRIVATE])
+    return is_s3(storages[files.PRIVATE])
 
 
 class _Bucket:
@@ -233,7 +233,10 @@ def checked_body(readinto: Callable[[memoryview], int], remaining: int, hasher) 
     spool = tempfile.SpooledTemporaryFile(max_size=CHECKED_IN_MEMORY_BYTES)
     scratch = memoryview(bytearray(READ_BYTES))
     while remaining > 0:
-        got = readinto(scratch[: min(len(scratch), remaining)])
+        try:
+            got = readinto(scratch[: min(len(scratch), remaining)])
+        except OSError:  # the connection dropped: the bytes are short, and the checksum cannot match
+            break
         if not got:
             break
         hasher.update(scratch[:got])

@@ -19,7 +19,7 @@ from django.core.files.storage import storages
 
 from . import files, shared_uploads
 from .enums import UploadStatus
-from .media.serve import _is_s3
+from .media.serve import is_s3
 from .models import StorageCheck, Upload
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ KEPT_NAMES = 300
 def _listing(alias: str) -> dict[str, datetime]:
     """Every object of a storage, by name, with the time it was written."""
     storage = storages[alias]
-    if _is_s3(storage):
+    if is_s3(storage):
         prefix = storage._normalize_name("")  # "private/" in the shared bucket
         prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
         return {

@@ -254,7 +254,7 @@ def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     """An original file, for its owner and the contest's organizers: never inline, never sniffed, never able to
     run script."""
     entry = _entry(request, reference, "submissions.view_entry_files")
-    asset = get_object_or_404(MediaAsset, pk=pk, entry=entry, replaced_at__isnull=True)
+    asset = get_object_or_404(MediaAsset.objects.exclude(file=""), pk=pk, entry=entry, replaced_at__isnull=True)
     return serve_download(request, asset.file, download_name=f"{entry.reference}.{asset.file_format}")
 
 

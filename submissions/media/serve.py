@@ -36,7 +36,7 @@ def serve_file(
     """Answer with `field_file`'s bytes: streamed with Range support locally, a short signed link on S3."""
     storage = field_file.storage
     disposition = content_disposition_header(not inline, download_name) if download_name else None
-    if _is_s3(storage):
+    if is_s3(storage):
         parameters = {"ResponseContentType": content_type}
         if disposition:
             parameters["ResponseContentDisposition"] = disposition
@@ -116,7 +116,8 @@ def _read(handle, start: int, end: int):
         handle.close()
 
 
-def _is_s3(storage) -> bool:
+def is_s3(storage) -> bool:
+    """Whether a storage is S3 (django-storages), where files are served by signed links."""
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # pragma: no cover - django-storages is a dependency

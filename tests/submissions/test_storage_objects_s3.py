@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.models import User
 from contest.demo import SLUG, seed_demo
-from contest.enums import MediaKind
-from contest.models import Contest
+from contest.enums import MediaKind, Role
+from contest.models import Contest, ContestRole
 from submissions import files, services, storage_check, uploads
 from submissions.enums import JobStatus
 from submissions.media import jobs
@@ -108,7 +108,7 @@ def test_after_upload_process_replace_withdraw_and_erase_the_bucket_holds_exactl
 
 
 def test_the_storage_check_finds_orphans_and_missing_objects_and_deletes_only_day_old_orphans(
-    private_on_s3, bucket, demo, separate_folders  # noqa: F811
+    private_on_s3, bucket, demo, separate_folders, client, caplog  # noqa: F811
 ):
     entry = photo_entry(demo, "Ban Naxay at dawn")
     upload(entry, photo_with_location())
@@ -120,6 +120,14 @@ def test_the_storage_check_finds_orphans_and_missing_objects_and_deletes_only_da
     assert (today.orphans, today.orphans_deleted, today.missing) == (1, 0, 1)
     assert today.orphan_names == ["private:renditions/left-behind/display.webp"]
     assert today.missing_names == [f"private:{asset.file.name}"]
+    assert "1 rows whose object is missing" in caplog.text
+    # The organizers read it on the contest's processing page, with the entry whose file is missing.
+    organizer = User.objects.create_user(email="olga@voices.example", password="a-long-password-1")
+    ContestRole.objects.create(contest=demo, user=organizer, role=Role.ORGANIZER)
+    client.force_login(organizer)
+    page = client.get(f"/en/manage/{demo.slug}/processing/").content.decode()
+    assert 'data-orphans="1"' in page and 'data-missing="1"' in page
+    assert f"<span data-missing-here>{entry.reference}</span>" in page
 
     tomorrow = storage_check.check(now=timezone.now() + timezone.timedelta(days=1, minutes=5))
     assert (tomorrow.orphans, tomorrow.orphans_deleted) == (1, 1)

@@ -16,7 +16,7 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
 from submissions import files
-from submissions.media.serve import _is_s3
+from submissions.media.serve import is_s3
 
 POLICY_ID = "VoicesPublishedFilesReadable"
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         private, public = storages[files.PRIVATE], storages[files.PUBLIC]
-        if not _is_s3(private):
+        if not is_s3(private):
             for storage in (private, public):
                 Path(storage.location).mkdir(parents=True, exist_ok=True)
             self.say(f"Files are kept on this machine's disk, in {private.location} (private) and {public.location} "
