@@ -17,7 +17,6 @@ app.autodiscover_tasks()
 def refuse_a_different_secret_key(**_signal) -> None:
     """A worker or beat whose SECRET_KEY differs from the site's stops here, saying so (health/same_key.py)."""
     import django
-    from django.db import connections
 
     django.setup()
     from health import same_key
@@ -26,5 +25,5 @@ def refuse_a_different_secret_key(**_signal) -> None:
         same_key.check(role="worker")
     except same_key.DifferentKey as refusal:
         sys.exit(str(refusal))  # SystemExit passes the signal's error handling: the process ends with the message
-    finally:
-        connections.close_all()  # the worker's processes open their own
+    # The connection stays open: Celery's Django fixup deals with it around the fork (closing it here, before the
+    # pool starts, left a worker that never took a message).

@@ -233,3 +233,34 @@ def test_an_idle_upload_in_s3_leaves_no_parts_and_no_tail_when_it_expires(privat
     assert Upload.objects.get(pk=upload.pk).status == UploadStatus.EXPIRED
     assert unfinished_uploads(bucket) == []
     assert keys(bucket, "") == []
+
+
+def test_on_s3_a_dropped_connection_keeps_what_arrived_and_damaged_bytes_keep_nothing(private_on_s3, bucket, demo,  # noqa: F811
+                                                                                      tmp_path):
+    from tests.submissions.test_upload_disk import Connection
+    from tests.uploading import sha1_header
+
+    data = large_video(tmp_path, 14 * MiB)
+    entry = video_entry(demo)
+    upload = uploads.start_upload(entry=entry, owner=entry.entrant, length=len(data), filename="film.mp4",
+                                  declared_type="video/mp4", now=timezone.now())
+
+    # 8 MiB sent, the phone loses its signal after 6: those 6 are kept (a part), the rest is sent again.
+    body = Connection(data[: 8 * MiB], [64 * 1024] * 200, drops_after=6 * MiB)
+    uploads.append(upload=upload, offset=0, readinto=body.readinto, length=8 * MiB, checksum=None, now=timezone.now())
+    assert Upload.objects.get(pk=upload.pk).offset == 6 * MiB
+
+    # A PATCH whose bytes arrive damaged keeps nothing of them.
+    piece = data[6 * MiB : 10 * MiB]
+    with pytest.raises(uploads.ChecksumMismatch):
+        uploads.append(upload=upload, offset=6 * MiB, read=io.BytesIO(b"x" + piece[1:]).read, length=len(piece),
+                       checksum=sha1_header(piece), now=timezone.now())
+    assert uploads.current_offset(Upload.objects.get(pk=upload.pk)) == 6 * MiB
+
+    for start_at, end in ((6 * MiB, 10 * MiB), (10 * MiB, len(data))):
+        piece = data[start_at:end]
+        uploads.append(upload=upload, offset=start_at, read=io.BytesIO(piece).read, length=len(piece),
+                       checksum=sha1_header(piece), now=timezone.now())
+    asset = MediaAsset.objects.get(upload=upload)
+    assert asset.sha256 == sha256(data)
+    assert keys(bucket, "") == [f"private/{asset.file.name}"] and unfinished_uploads(bucket) == []
