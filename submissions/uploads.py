@@ -24,6 +24,7 @@ import logging
 import mmap
 import os
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -780,6 +781,14 @@ def _record_offset(upload: Upload, have: int, now: datetime) -> None:
 _idle_checked = {"at": None}
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _remove_idle_files_now_and_then(now: datetime) -> None:
     """On local disk the bytes are on the node that took them, so that node deletes the idle ones, hourly at most."""
     last = _idle_checked["at"]
@@ -789,7 +798,7 @@ def _remove_idle_files_now_and_then(now: datetime) -> None:
     folder = Path(settings.UPLOAD_TEMP_DIR)
     if not folder.is_dir():
         return
-    ids = {path.stem: path for path in folder.glob("*.part")}
+    ids = {path.stem: path for path in folder.glob("*.part") if _is_uuid(path.stem)}
     if not ids:
         return
     receiving = {

@@ -144,11 +144,11 @@ def test_a_full_upload_folder_answers_507_with_a_message_keeps_a_true_offset_and
     assert not part.exists()
 
 
-@pytest.mark.parametrize("trouble", ["full", "read-only"])
 def stored_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
+@pytest.mark.parametrize("trouble", ["full", "read-only"])
 def test_a_private_storage_that_refuses_the_finished_file_leaves_no_orphan_and_a_retry_finishes_it_once(
     gunicorn_on, upload_disk, trouble
 ):

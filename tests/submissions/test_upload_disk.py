@@ -99,10 +99,11 @@ def test_a_web_node_deletes_its_own_idle_upload_files_when_it_next_starts_an_upl
     settings.UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
     uploads._idle_checked["at"] = None
     idle = started(film)
-    patch(idle, film, 0, 1000)
+    patch(idle, film, 0, 1000, sizes=[1000])
     Upload.objects.filter(pk=idle.pk).update(status=UploadStatus.EXPIRED)  # a worker expired it, on its own disk
     assert uploads.temp_path(idle).exists()
 
+    uploads._idle_checked["at"] = None  # the node looks once an hour: an hour later
     fresh = started(film)
 
     assert not uploads.temp_path(idle).exists()
