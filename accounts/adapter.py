@@ -1,6 +1,8 @@
-"""allauth hooks: mail goes out in the person's own language, which sign-up takes from the page."""
+"""allauth hooks: mail goes out in the person's own language, which sign-up takes from the page; wrong passwords are
+counted per address and account, never per account alone."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +15,18 @@ SITE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        # The limit is five failures in five minutes (ACCOUNT_RATE_LIMITS): say so.
-        "too_many_login_attempts": _("Too many failed sign-in attempts. Wait five minutes, then try again."),
+        # Five wrong passwords in five minutes from one address (ACCOUNT_RATE_LIMITS): a code by email still works.
+        "too_many_login_attempts": _(
+            "Too many sign-in attempts from this network. Sign in with a code sent to your email, "
+            "or wait five minutes and try again."
+        ),
     }
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The key allauth counts wrong passwords under ("login_failed", per key): the account and the address the
+        attempt came from (the visitor's, behind the proxy; an IPv6 address by its /64, as allauth's per-address
+        limits). With the account alone, anyone who knows an entrant's email could keep them out."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         user = context.get("user")

@@ -1,9 +1,12 @@
-"""The profile form and the account-deletion confirmation."""
+"""The profile form, the account-deletion confirmation and the sign-in form."""
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from contest.eligibility import birth_date_problems
 
@@ -116,3 +119,17 @@ class UserAdminChangeForm(UserChangeForm):
                 _("Say why the date of birth changes: this person has submitted an entry."),
             )
         return data
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form; "Stay signed in" says for how long, and where not to tick it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        days = settings.SIGNED_IN_DAYS
+        self.fields["remember"].label = ngettext(
+            "Stay signed in on this device for %(days)s day", "Stay signed in on this device for %(days)s days", days
+        ) % {"days": days}
+        self.fields["remember"].help_text = _(
+            "Leave it unticked on a computer others use: you are then signed out when the browser closes."
+        )

@@ -11,6 +11,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 120
+# An idle kept-alive connection waits this long for its next request: longer than nginx keeps its connections to
+# gunicorn (deploy/nginx.conf.template), so nginx never reuses one gunicorn is closing.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 graceful_timeout = 20
 # Heartbeat files on a tmpfs: a container's overlay disk can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 — gunicorn makes private files there
@@ -35,3 +38,13 @@ def on_starting(server) -> None:
         sys.exit(str(refusal))
     finally:
         connections.close_all()  # each gunicorn worker opens its own
+
+
+def pre_request(worker, req):
+    """Hand the application gunicorn's switch to close the connection after the answer (submissions/framing.py).
+
+    WSGI has no word for it, and gunicorn drops a Connection header the
+    application sets; a refused request whose body is still on the
+    connection needs it.
+    """
+    req.body.close_connection = req.force_close

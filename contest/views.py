@@ -1,5 +1,6 @@
 """Public contest pages: home, a contest's call, and the about and privacy pages."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -124,8 +125,8 @@ def guardian(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, _("Choose one of the two buttons: I consent, or I do not consent."))
             context = {"consent": consent, "contest": consent.registration.contest}
             return render(request, "contest/guardian.html", context, status=400)
-        registration.record_guardian_decision(
-            consent=consent, consents=answer == "consent", ip=request.META.get("REMOTE_ADDR"), now=timezone.now()
-        )
+        # The visitor's own address, also behind nginx (TRUSTED_PROXY_COUNT), as the sign-in limits count it.
+        ip = get_adapter(request).get_client_ip(request)
+        registration.record_guardian_decision(consent=consent, consents=answer == "consent", ip=ip, now=timezone.now())
         consent.refresh_from_db()
     return render(request, "contest/guardian.html", {"consent": consent, "contest": consent.registration.contest})

@@ -80,28 +80,30 @@ class _GunicornBody:
     gunicorn's own reader passes each block through two BytesIO buffers and
     slices it twice more on the way, which cost more CPU than the disk write
     and the SHA-256 together. Here the bytes go from the socket to the buffer
-    once. gunicorn's reader is told how much was taken, so keep-alive and the
-    drain after the response work as before, and the bytes it had already
-    read ahead with the headers come first.
+    once. Between two reads gunicorn's reader state is exactly the body that is
+    left: its remaining length is lowered by each read, and of what it had read
+    ahead with the headers only the bytes taken go; the rest (more of the body,
+    or the next request on the connection) goes back at once. So a refusal after
+    any read, keep-alive and the drain after the answer (submissions/framing.py)
+    all see the connection where it stands.
     """
 
     def __init__(self, body, sock) -> None:
         self.body, self.reader, self.sock = body, body.reader, sock
-        ahead = self.reader.unreader.take_buffered()
-        # Read-ahead past this body is the next request on the connection: it goes back.
-        if len(ahead) > self.reader.length:
-            self.reader.unreader.unread(ahead[self.reader.length :])
-        self.ahead = memoryview(ahead)[: self.reader.length]
+        self.buffered = True  # gunicorn may hold bytes read with the headers; once taken, nothing new arrives there
 
     def readinto(self, view: memoryview) -> int:
         want = min(len(view), self.reader.length)
         if want <= 0:
             return 0
-        if self.ahead:
-            got = min(want, len(self.ahead))
-            view[:got] = self.ahead[:got]
-            self.ahead = self.ahead[got:]
+        ahead = self.reader.unreader.take_buffered() if self.buffered else b""
+        if ahead:
+            got = min(want, len(ahead))
+            view[:got] = memoryview(ahead)[:got]
+            if got < len(ahead):
+                self.reader.unreader.unread(ahead[got:])
         else:
+            self.buffered = False
             try:
                 got = self.sock.recv_into(view, want)
             except OSError:

@@ -61,6 +61,29 @@ def start(session, base_url: str, *, entry: str, length: int, filename: str, fil
     )
 
 
+def start_for_new_entry(
+    contest, entrant, session, base_url: str, *, length: int, title: str = "Fields after the war"
+) -> str:
+    """A new video entry of `entrant` in `contest`, and an upload of `length` bytes started for it over HTTP by the
+    entrant's signed-in `session`; returns the upload's address."""
+    from django.utils import timezone
+
+    from contest.enums import MediaKind
+    from submissions import services
+
+    entry = services.create_entry(
+        contest=contest,
+        entrant=entrant,
+        data={"theme": contest.themes.first(), "category": contest.categories.get(media_kind=MediaKind.VIDEO),
+              "title": title},
+        declarations=set(),
+        now=timezone.now(),
+    )  # fmt: skip
+    answer = start(session, base_url, entry=entry.reference, length=length, filename="film.mp4")
+    assert answer.status_code == 201, answer.text
+    return answer.headers["Location"]
+
+
 def send(session, url: str, *, offset: int, data: bytes, **headers: str) -> requests.Response:
     return session.patch(
         url,

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every answer, refusals by the middleware below included.
+    "submissions.framing.RequestBodyFraming",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,7 +142,7 @@ if REDIS_URL:
     # keep working; allauth's rate limits, its only user, pause for that time.
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "accounts.cache.FailSoftRedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL)),
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
@@ -162,6 +164,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Argon2id at a cost chosen for sign-in at school scale (accounts/hashers.py, benchmarks/b9_sign_in.py); the others
+# only check older passwords, which are hashed again with Argon2id at their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -182,15 +192,27 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "accounts:profile"
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Voices] "
-# Each limit answers with a message saying when to try again (templates/429.html).
+# Sign-in at school scale, with no lockout (docs/operations.md, "Signing in"). A class or a university signs in
+# from one address: 120 attempts a minute from an address, right or wrong. Wrong passwords are counted per address
+# (20 a minute) and per address and account (5 in 5 minutes: accounts.adapter puts the address in allauth's key),
+# never per account alone, so wrong passwords sent from elsewhere never stop the owner. Emailed codes are limited per
+# address only, for the same reason; each goes to the account's own address. Each limit answers with a message
+# saying what to do (templates/429.html, accounts.adapter).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "120/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_email": "1/m/user",
 }
+# Sign-in by a code sent by email: offered beside the password, and as the way in when a password fails.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Mail can take minutes to reach a school's or a phone's inbox.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 # Behind a reverse proxy, rate limits must count the visitor's address, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -389,6 +411,11 @@ X_FRAME_OPTIONS = "DENY"
 # signed-in pages keep working while it is away (one indexed read a request).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts until the browser closes, unless the person ticks "Stay signed in" (accounts.forms.LoginForm):
+# then SIGNED_IN_DAYS, longer than a contest takes entries, so an entrant on their own phone signs in once.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SIGNED_IN_DAYS = env.int("SIGNED_IN_DAYS", default=120)
+SESSION_COOKIE_AGE = SIGNED_IN_DAYS * 24 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -283,6 +283,20 @@ def test_a_guardians_consent_makes_the_entrant_eligible_and_is_recorded(client, 
     assert awaiting_consent.decision == "consented"
     assert awaiting_consent.decided_at is not None
     assert awaiting_consent.decided_from_ip == "203.0.113.7"
+
+
+def test_behind_the_proxy_the_consent_records_the_guardians_address_not_the_proxys(client, awaiting_consent, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(
+        guardian_link(registrations.guardian_token(awaiting_consent)),
+        {"answer": "consent"},
+        REMOTE_ADDR="127.0.0.1",
+        # What the guardian's browser claimed, then the address nginx saw and appended.
+        HTTP_X_FORWARDED_FOR="10.9.8.7, 198.51.100.23",
+    )
+
+    awaiting_consent.refresh_from_db()
+    assert awaiting_consent.decided_from_ip == "198.51.100.23"
     assert Registration.objects.get().status == "eligible"
 
 
