@@ -158,3 +158,11 @@ def test_a_worker_or_web_node_with_another_secret_key_refuses_to_start_and_says_
     finally:
         started.terminate()
         started.wait(timeout=30)
+
+
+def test_a_missing_media_work_dir_is_created_when_the_settings_are_read(tmp_path):
+    folder = tmp_path / "work" / "media"
+    code = "import django; django.setup(); from django.conf import settings; print(settings.MEDIA_WORK_DIR)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env=subprocess_env(MEDIA_WORK_DIR=str(folder)))
+    assert result.stdout.strip() == str(folder) and folder.is_dir()

@@ -2,7 +2,7 @@
 redirect to a signed link, names neither the entry, nor the entrant, nor the file they sent."""
 
 import re
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import requests
@@ -34,7 +34,13 @@ def test_a_blind_judges_media_urls_on_s3_carry_no_reference_name_or_file_name(pr
                 signed = answer["Location"]
                 seen.append(signed)
                 assert "X-Amz-Signature=" in signed
-                assert requests.get(signed, timeout=10).status_code == 200
+                # A rendition keeps its real type and shows inline (an original would be a download).
+                query = parse_qs(urlsplit(signed).query)
+                assert query["response-content-type"][0].split("/")[0] in ("image", "video", "audio")
+                assert query["response-content-disposition"][0].startswith("inline")
+                fetched = requests.get(signed, timeout=10)
+                assert fetched.status_code == 200
+                assert fetched.headers["Content-Type"] == query["response-content-type"][0]
             else:
                 assert answer.status_code == 200, url  # captions, served as text by the site itself
     assert sum("X-Amz-Signature=" in url for url in seen) >= 5  # video, poster, picture, audio, waveform
