@@ -6,7 +6,7 @@ export VOICES_PORT ?= 8000
 export VOICES_HOST ?= 127.0.0.1
 export SITE_URL ?= http://$(VOICES_HOST):$(VOICES_PORT)
 
-.PHONY: run test bench lint messages makemessages install install-dev migrate demo clean lock
+.PHONY: run test bench lint messages makemessages install install-dev migrate storage demo clean lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,11 @@ makemessages: $(VENV)/.installed-runtime
 migrate: install messages
 	$(PY) manage.py migrate --noinput
 
-demo: migrate
+# With S3 settings: makes the bucket, lets anyone read published files and nothing else, and checks it.
+storage: install
+	$(PY) manage.py prepare_storage
+
+demo: migrate storage
 	$(PY) manage.py seed_demo
 
 run: demo

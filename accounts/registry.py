@@ -18,6 +18,7 @@ them. So an app that keeps personal data registers its part here, in its
 """
 
 import json
+import logging
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,6 +32,8 @@ from django.core import serializers
 from django.db import models, transaction
 
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class Erasure:
     counts: dict[str, int] = field(default_factory=dict)
     _files: list[tuple[object, str]] = field(default_factory=list)
     _paths: list[Path] = field(default_factory=list)
+    _after: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def of(cls, user: User, now: datetime) -> "Erasure":
@@ -172,14 +176,25 @@ class Erasure:
     def delete_path(self, path: Path) -> None:
         self._paths.append(path)
 
+    def after_commit(self, step: Callable[[], None]) -> None:
+        """Another deletion outside the database (an unfinished upload's parts in shared storage, say)."""
+        self._after.append(step)
+
     def delete_files_on_commit(self) -> None:
         """Files go after the commit: a rolled-back erasure must not have lost them."""
-        files, paths = list(self._files), list(self._paths)
+        files, paths, steps = list(self._files), list(self._paths), list(self._after)
 
         def delete() -> None:
+            # The rows are gone already: a storage that fails now leaves an orphan for the nightly storage
+            # check to find and delete, never an error for the person whose account was deleted.
             for storage, name in files:
-                storage.delete(name)
+                try:
+                    storage.delete(name)
+                except Exception:  # noqa: BLE001 - any storage's error; logged with its traceback
+                    logger.exception("erasure: could not delete a stored file; the storage check will")
             for path in paths:
                 path.unlink(missing_ok=True)
+            for step in steps:
+                step()
 
         transaction.on_commit(delete)

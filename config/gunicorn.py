@@ -1,6 +1,7 @@
 """gunicorn settings shared by `make run` and the container image."""
 
 import os
+import sys
 
 bind = os.environ.get(
     "VOICES_BIND", f"{os.environ.get('VOICES_HOST', '127.0.0.1')}:{os.environ.get('VOICES_PORT', '8000')}"
@@ -19,6 +20,24 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = "-"
 # The access log carries no query strings: they may hold tokens or emails.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+def on_starting(server) -> None:
+    """A web node whose SECRET_KEY differs from the site's refuses to start, before it listens (health/same_key.py)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+    from django.db import connections
+
+    django.setup()
+    from health import same_key
+
+    try:
+        same_key.check(role="web node")
+    except same_key.DifferentKey as refusal:
+        server.log.error(str(refusal))
+        sys.exit(str(refusal))
+    finally:
+        connections.close_all()  # each gunicorn worker opens its own
 
 
 def pre_request(worker, req):

@@ -16,6 +16,7 @@ from contest.models import Category, Contest, Theme
 from contest.services import IllegalTransition, change_contest_status
 from judging.enums import ScreeningOutcome
 from judging.models import Criterion, Score
+from submissions import files
 from submissions.enums import AttachmentKind, EntryStatus
 from submissions.models import Attachment, Entry, MediaAsset, Rendition
 
@@ -517,22 +518,26 @@ def archive_contest(*, contest: Contest, by: User, now: datetime) -> ContestResu
 
 def delete_non_winning_originals(*, contest: Contest, now: datetime) -> int:
     """When the retention period after the announcement has passed, delete the originals of entries without an
-    award and tell their entrants; safe to repeat. Returns how many files were deleted."""
+    award, and their renditions (but the shortlist's, for the exhibition), and tell their entrants; safe to repeat.
+    The objects go from storage once the rows have. Returns how many originals were deleted."""
     results = selectors.results_for(contest)
     if not (results.pk and results.announced_at and results.retention_days is not None):
         return 0
     if results.originals_deleted_at or results.announced_at + timedelta(days=results.retention_days) > now:
         return 0
-    assets = MediaAsset.objects.filter(entry__contest=contest).exclude(entry__awards__isnull=False).exclude(file="")
-    entrants = set()
-    deleted = 0
-    for asset in assets.select_related("entry"):
-        asset.file.storage.delete(asset.file.name)
-        MediaAsset.objects.filter(pk=asset.pk).update(file="")
-        entrants.add(asset.entry.entrant_id)
-        deleted += 1
+    # Shortlisted entries keep their renditions, which the exhibition shows; every other rendition goes too.
+    shortlisted = selectors.shortlisted_entry_ids(contest=contest)
     with transaction.atomic():
         locked = _locked_results(contest)
+        if locked.originals_deleted_at:
+            return 0
+        assets = MediaAsset.objects.filter(entry__contest=contest).exclude(entry__awards__isnull=False)
+        rows = list(assets.values_list("pk", "entry_id", "entry__entrant_id", "file"))
+        deleted = sum(1 for _pk, _entry, _entrant, name in rows if name)
+        entrants = {entrant for _pk, _entry, entrant, name in rows if name}
+        files.discard_assets(asset_ids=[pk for pk, entry, _entrant, _name in rows if entry not in shortlisted])
+        files.discard_assets(asset_ids=[pk for pk, entry, _entrant, _name in rows if entry in shortlisted],
+                             keep_renditions=True)
         locked.originals_deleted_at = now
         locked.save(update_fields=["originals_deleted_at"])
         languages = dict(User.objects.filter(pk__in=entrants).values_list("pk", "preferred_language"))

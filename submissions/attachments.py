@@ -19,7 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from contest.describe import size_in_words
 from contest.enums import MediaKind
 
-from . import rules
+from . import files, rules
 from .enums import AttachmentKind
 from .media.base import MediaRejected
 from .media.captions import MAX_BYTES as CAPTION_MAX_BYTES
@@ -113,7 +113,7 @@ def add_release_form(*, entry: Entry, by, upload: UploadedFile, now: datetime) -
         original_name=(upload.name or "")[:255],
         size=len(data),
     )
-    attachment.file.save(f"entries/{entry.reference}/release-form.{file_format}", ContentFile(data), save=False)
+    attachment.file.save(files.attachment_key(f"release-form.{file_format}"), ContentFile(data), save=False)
     _save(attachment)
     return attachment
 
@@ -141,7 +141,7 @@ def add_captions(*, entry: Entry, by, upload: UploadedFile, language: str, now: 
         original_name=(upload.name or "")[:255],
         size=len(data),
     )
-    attachment.file.save(f"entries/{entry.reference}/captions-{language}.vtt", ContentFile(data), save=False)
+    attachment.file.save(files.attachment_key(f"captions-{language}.vtt"), ContentFile(data), save=False)
     _save(attachment)
     return attachment
 

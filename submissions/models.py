@@ -99,7 +99,8 @@ def private_storage():
 
 
 class Upload(models.Model):
-    """A resumable (tus) upload in progress: its bytes wait in a temporary file until the last one arrives."""
+    """A resumable (tus) upload in progress: its bytes wait until the last one arrives, in a temporary file on
+    local disk or in the shared storage (S3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("entry"))
@@ -110,6 +111,8 @@ class Upload(models.Model):
     offset = models.PositiveBigIntegerField(_("bytes received"), default=0)
     filename = models.CharField(_("original file name"), max_length=255, blank=True)
     declared_type = models.CharField(_("declared type"), max_length=100, blank=True)
+    # With the private storage on S3, the bytes wait in an S3 multipart upload of this id, not on a node's disk.
+    storage_upload_id = models.CharField(_("storage's upload id"), max_length=1024, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
     failure = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("started at"), default=timezone.now)
@@ -267,3 +270,25 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.reference} – {self.kind} {self.language}".strip()
+
+
+class StorageCheck(models.Model):
+    """The nightly comparison of the buckets (or folders) with the rows: what no row names, and what rows name but
+    storage lacks. Keys are random, so the names listed identify no one."""
+
+    checked_at = models.DateTimeField(_("checked at"))
+    objects_found = models.PositiveIntegerField(_("objects found"), default=0)
+    orphans = models.PositiveIntegerField(_("objects no row names"), default=0)
+    orphans_deleted = models.PositiveIntegerField(_("of those, deleted"), default=0)
+    missing = models.PositiveIntegerField(_("rows whose object is missing"), default=0)
+    # At most a few hundred names of each, for the operator to look into.
+    orphan_names = models.JSONField(_("objects no row names"), default=list, blank=True)
+    missing_names = models.JSONField(_("missing objects"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("storage check")
+        verbose_name_plural = _("storage checks")
+        get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M}: {self.orphans} / {self.missing}"

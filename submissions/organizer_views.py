@@ -1,4 +1,5 @@
-"""The organizer's processing page: the queues as they stand, and this contest's files that are stuck or held up."""
+"""The organizer's processing page: the queues as they stand, this contest's files that are stuck or held up, and
+the last storage check."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from contest.models import Contest
 
-from . import selectors
+from . import selectors, storage_check
 from .media import sweeper
 from .models import GAVE_UP, ProcessingJob
 
@@ -35,8 +36,11 @@ def processing(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for figures in selectors.queue_figures(now=now)
     ]
+    check = storage_check.latest()
     context = {
         "contest": contest,
+        "storage_check": check,
+        "missing_here": selectors.entries_with_missing_files(contest=contest, check=check),
         "queues": queues,
         "late": list(late[:SHOWN]),
         "late_count": late.count(),

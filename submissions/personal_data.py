@@ -30,7 +30,7 @@ from accounts.registry import Erasure, ExportFolder, proven_addresses
 
 from .attachments import download_name
 from .models import Attachment, CoCreator, Entry, EntryDeclaration, MediaAsset, ProcessingJob, Rendition, Upload
-from .uploads import temp_path
+from .uploads import discard_bytes
 
 
 def export(*, user: User, into: ExportFolder) -> None:
@@ -73,7 +73,8 @@ def erase(*, erasure: Erasure) -> None:
         for row in rows:
             erasure.delete_file(row.file)
     for upload in uploads:
-        erasure.delete_path(temp_path(upload))
+        # This node's folder, or the parts in shared storage.
+        erasure.after_commit(lambda upload=upload: discard_bytes(upload, finished_too=upload.status == "receiving"))
     others = _naming(erasure.verified_emails).exclude(entry__entrant=user)
     for queryset in (entries, assets, renditions, attachments, uploads, others,
                      CoCreator.objects.filter(entry__entrant=user),

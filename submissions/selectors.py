@@ -234,3 +234,24 @@ def place_in_line(asset: MediaAsset, *, now: datetime) -> str:
     if wait is None:
         return line
     return line + " " + _("It should start in %(wait)s.") % {"wait": about(wait)}
+
+
+def entries_with_missing_files(*, contest, check) -> list[str]:
+    """References of this contest's entries with a file the storage check did not find (private storage only)."""
+    from .models import Attachment, MediaAsset, Rendition
+
+    if check is None or not check.missing:
+        return []
+    names = [name.split(":", 1)[1] for name in check.missing_names if name.startswith("private:")]
+    references = set(
+        MediaAsset.objects.filter(entry__contest=contest, file__in=names).values_list("entry__reference", flat=True)
+    )
+    references |= set(
+        Rendition.objects.filter(asset__entry__contest=contest, file__in=names).values_list(
+            "asset__entry__reference", flat=True
+        )
+    )
+    references |= set(
+        Attachment.objects.filter(entry__contest=contest, file__in=names).values_list("entry__reference", flat=True)
+    )
+    return sorted(references)

@@ -24,7 +24,7 @@ from contest.enums import AgeReference, MediaKind
 from contest.models import Contest, Registration
 from contest.registration import decide_on_submission
 
-from . import rules, selectors
+from . import files, rules, selectors
 from .enums import (
     DECLARATIONS_VERSION,
     AIUse,
@@ -33,6 +33,7 @@ from .enums import (
     EntryAuditAction,
     EntryStatus,
     FileState,
+    UploadStatus,
 )
 from .models import CoCreator, Entry, EntryDeclaration
 from .words import word_count
@@ -284,9 +285,19 @@ def unsubmit_entry(*, entry: Entry, now: datetime, by: User | None = None) -> En
 
 @transaction.atomic
 def withdraw_entry(*, entry: Entry, now: datetime, by: User | None = None) -> Entry:
+    """Take the entry out for good: its files (originals, renditions, release forms, captions, unfinished uploads)
+    are deleted once this commits; the row stays, for the contest's record."""
+    from . import uploads
+
     entry = _locked(entry)
     _require(rules.may_withdraw_entry(by or entry.entrant, entry, now=now))
     _move(entry, EntryStatus.WITHDRAWN, now, by)
+    files.discard_assets(asset_ids=list(entry.assets.values_list("pk", flat=True)))
+    files.discard_attachments(entry_ids=[entry.pk])
+    for upload in entry.uploads.filter(status=UploadStatus.RECEIVING):
+        upload.status = UploadStatus.CANCELLED
+        upload.save(update_fields=["status"])
+        transaction.on_commit(lambda upload=upload: uploads.discard_bytes(upload))
     return entry
 
 

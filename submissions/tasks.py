@@ -7,7 +7,7 @@ from celery.exceptions import Reject
 from celery.signals import worker_ready
 from django.utils import timezone
 
-from . import uploads
+from . import storage_check, uploads
 from .media import jobs, messages, sweeper
 
 logger = logging.getLogger(__name__)
@@ -57,3 +57,9 @@ def remove_scratch_left_behind(**_signal) -> None:
         jobs.remove_leftovers(now=timezone.now())
     except Exception:  # the worker must start even when the database is not reachable yet
         logger.exception("could not clear the scratch folders stopped workers left")
+
+
+@shared_task
+def check_storage() -> int:
+    """Nightly: objects no row names, rows whose object is missing (see storage_check.py)."""
+    return storage_check.check(now=timezone.now()).orphans

@@ -30,7 +30,7 @@ _PATCH_FIELDS = (
     "id", "owner", "status", "offset", "length", "created_at", "updated_at", "entry__id", "entry__status",
     "entry__contest__id", "entry__contest__status", "entry__contest__opens_at", "entry__contest__closes_at",
     "entry__contest__closed_at", "entry__contest__upload_grace_minutes", "entry__contest__time_zone",
-    "entry__entrant",
+    "entry__entrant", "storage_upload_id",
 )
 
 
@@ -184,6 +184,7 @@ def resource(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     except Upload.DoesNotExist:
         return _answer(404, _("There is no such upload."))
     if request.method == "HEAD":
+        upload.offset = uploads.current_offset(upload)  # in the shared storage, S3 says
         if upload.status == "receiving" and upload.offset == upload.length:
             # Every byte arrived but the storage refused the file (full, say): finish it now, or ask to wait.
             try:

@@ -1,7 +1,10 @@
-"""Resumable uploads: bytes go to a temporary file as they arrive; the last byte makes them an entry's file.
+"""Resumable uploads: bytes are kept as they arrive; the last byte makes them an entry's file.
 
-The temporary file is the truth for how many bytes the server has; the
-database row repeats it for the pages. Finishing sniffs the real format,
+On local disk (the embedded mode) the bytes go to a temporary file on the
+node, which is the truth for how many bytes the server has; the database row
+repeats it for the pages. With the private storage on S3 they go to the
+shared storage instead (shared_uploads.py), so any web node takes any PATCH
+and an upload outlives the node that took its first bytes. Finishing sniffs the real format,
 hashes the bytes and hands the file to the private storage, which on local
 disk is a rename, so each byte is written once (S3 receives it once more).
 
@@ -21,6 +24,7 @@ import logging
 import mmap
 import os
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -30,16 +34,17 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contest.deadlines import Verdict
 from contest.describe import size_in_words
 
-from . import rules
+from . import files, rules, shared_uploads
 from .enums import EntryStatus, UploadStatus
 from .media import jobs
 from .models import Entry, MediaAsset, Upload
-from .sniff import sniff_format
+from .sniff import sniff_format, sniff_head
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +112,10 @@ FULL = (errno.ENOSPC, errno.EDQUOT)
 try:  # S3's errors when the storage cannot take the file; botocore is there whenever S3 is used.
     from botocore.exceptions import BotoCoreError, ClientError
 
-    STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, BotoCoreError, ClientError)
+    S3_ERRORS: tuple[type[Exception], ...] = (BotoCoreError, ClientError)
 except ImportError:  # pragma: no cover - botocore is a dependency of django-storages[s3]
-    STORAGE_ERRORS = (OSError,)
+    S3_ERRORS = ()
+STORAGE_ERRORS = (OSError, *S3_ERRORS)
 
 
 class _WriteFailed(Exception):
@@ -230,6 +236,15 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
         created_at=now,
         updated_at=now,
     )
+    if shared_uploads.enabled():
+        try:
+            upload.storage_upload_id = shared_uploads.open_upload(upload)
+        except S3_ERRORS as error:  # the row goes with the transaction
+            logger.error("private storage: cannot open an upload: %s", error)
+            raise _storage_problem(error, 0, length) from error
+        upload.save(update_fields=["storage_upload_id"])
+        return upload
+    _remove_idle_files_now_and_then(now)
     path = temp_path(upload)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,11 +283,15 @@ def append(
         raise Gone(_("This upload has ended. Start it again."))
     _require(rules.may_continue_upload(by or upload.owner, upload, now=now))
     expected = _parse_checksum(checksum)
+    if readinto is None:
+        readinto = filler(read)
+    if upload.storage_upload_id:
+        return _append_shared(
+            upload=upload, offset=offset, readinto=readinto, length=length, expected=expected, now=now
+        )
     path = temp_path(upload)
     if not path.exists():
         raise Gone(_("This upload has expired. Start it again."))
-    if readinto is None:
-        readinto = filler(read)
     with open(path, "r+b", buffering=0) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -315,6 +334,74 @@ def append(
     Upload.objects.filter(pk=upload.pk).update(offset=received, updated_at=now)
     upload.offset, upload.updated_at = received, now
     if received == upload.length:
+        finish(upload=Upload.objects.select_related("entry__contest", "entry__category").get(pk=upload.pk), now=now)
+        upload.status = UploadStatus.COMPLETE
+    return upload
+
+
+def _append_shared(
+    *, upload: Upload, offset: int, readinto: Callable[[memoryview], int], length: int | None, expected, now: datetime
+) -> Upload:
+    """`append` with the bytes in the shared storage: under a lock that holds across nodes, S3 says what is there."""
+    with shared_uploads.one_patch_at_a_time(upload) as mine:
+        if not mine:
+            raise Busy(_("This file is already being sent from another window."))
+        try:
+            state = shared_uploads.read_state(upload)
+        except shared_uploads.NoSuchUpload:
+            if upload.offset == upload.length:  # every byte is in: finishing it is what is left (HEAD does it)
+                raise WrongOffset(_("The server has all of this file."), offset=upload.offset) from None
+            raise Gone(_("This upload has expired. Start it again.")) from None
+        except S3_ERRORS as error:
+            logger.error("upload %s: the private storage did not answer: %s", upload.pk, error)
+            raise _storage_problem(error, upload.offset, upload.length) from error
+        _record_offset(upload, state.offset, now)
+        if offset != state.offset:
+            raise WrongOffset(
+                _("The server has %(have)s bytes of this file, not %(offset)s: resume from there.")
+                % {"have": state.offset, "offset": offset},
+                offset=state.offset,
+            )
+        if length is not None and offset + length > upload.length:
+            raise TooLarge(_("More bytes were sent than the file's declared size."))
+        remaining = upload.length - offset if length is None else length
+        running = _RunningHash.resume(upload, offset)
+        body = readinto
+        if expected:
+            hasher = CHECKSUMS[expected[0]]()
+            body, missing, _spool = shared_uploads.checked_body(readinto, remaining, hasher)
+            if missing or hasher.digest() != expected[1]:
+                raise ChecksumMismatch(_("The bytes arrived damaged; send this part again."), offset=offset)
+        received = 0
+        try:
+            receiver = shared_uploads.Receiver(upload, state, digests=[running.digest] if running else [])
+            scratch = _pieces.get().buffers[0]
+            while received < remaining:
+                try:
+                    got = body(scratch[: min(len(scratch), remaining - received)])
+                except OSError:
+                    logger.info("upload %s: connection dropped at %s bytes", upload.pk, offset + received)
+                    break
+                if not got:
+                    break
+                receiver.feed(scratch[:got])
+                received += got
+            receiver.close(last=offset + received == upload.length)
+        except S3_ERRORS as error:
+            try:
+                kept = shared_uploads.read_state(upload).offset
+            except (shared_uploads.NoSuchUpload, *S3_ERRORS):
+                kept = offset
+            logger.error("upload %s: the private storage refused a part at %s bytes: %s", upload.pk, kept, error)
+            _record_offset(upload, kept, now)
+            _discard(body)  # so the answer reaches the client, and the connection can serve its next request
+            raise _storage_problem(error, kept, upload.length) from error
+        have = receiver.state.offset
+        Upload.objects.filter(pk=upload.pk).update(offset=have, updated_at=now)
+        upload.offset, upload.updated_at = have, now
+        if running:
+            running.keep(upload, have)
+    if have == upload.length:
         finish(upload=Upload.objects.select_related("entry__contest", "entry__category").get(pk=upload.pk), now=now)
         upload.status = UploadStatus.COMPLETE
     return upload
@@ -456,6 +543,8 @@ def finish(*, upload: Upload, now: datetime) -> MediaAsset:
     storage that refuses the file keeps no partial copy, and finishing again
     (the client's retry, or its HEAD once there is room) finishes it once.
     """
+    if upload.storage_upload_id:
+        return _finish_shared(upload=upload, now=now)
     path = temp_path(upload)
     try:
         handle = open(path, "rb")  # closed below; its lock keeps finishing to one request at a time
@@ -480,7 +569,7 @@ def _finish(*, upload: Upload, path: Path, handle, now: datetime) -> MediaAsset:
     if upload.status != UploadStatus.RECEIVING:
         raise Gone(_("This upload has ended. Start it again."))
     storage = MediaAsset._meta.get_field("file").storage
-    stem = f"entries/{upload.entry.reference}/{upload.pk}."
+    stem = _stem(upload)
     earlier = _copies(storage, stem)
     if handle is not None:
         category = upload.entry.category
@@ -529,6 +618,69 @@ def _finish(*, upload: Upload, path: Path, handle, now: datetime) -> MediaAsset:
     return asset
 
 
+def _finish_shared(*, upload: Upload, now: datetime) -> MediaAsset:
+    """`finish` for an upload in the shared storage: S3 joins the parts into the final object, then the row follows.
+
+    If the row's commit fails after S3 joined the parts, the next attempt finds the whole object under the
+    upload's own key and finishes from there; the file is never there twice.
+    """
+    with shared_uploads.one_patch_at_a_time(upload) as mine:
+        if not mine:
+            raise Busy(_("This file is being finished by another request; wait a moment."))
+        upload = Upload.objects.select_related("entry__contest", "entry__category").get(pk=upload.pk)
+        if upload.status == UploadStatus.COMPLETE:
+            return upload.asset  # another request finished it meanwhile
+        if upload.status != UploadStatus.RECEIVING:
+            raise Gone(_("This upload has ended. Start it again."))
+        try:
+            try:
+                state = shared_uploads.read_state(upload)
+            except shared_uploads.NoSuchUpload:
+                state = None  # joined already by an attempt whose commit failed, or aborted
+            if state is not None:
+                if state.offset != upload.length:
+                    raise WrongOffset(
+                        _("The server has %(have)s bytes of this file, not %(offset)s: resume from there.")
+                        % {"have": state.offset, "offset": upload.length},
+                        offset=state.offset,
+                    )
+                shared_uploads.complete(upload, state)
+            elif shared_uploads.stored_size(upload) != upload.length:
+                raise Gone(_("This upload has expired. Start it again."))
+            head = shared_uploads.head(upload)
+        except S3_ERRORS as error:
+            logger.error("upload %s: the private storage refused to join the file: %s", upload.pk, error)
+            raise _unfinished(error, upload) from error
+        category = upload.entry.category
+        file_format = sniff_head(head, allowed=category.allowed_formats)
+        if file_format is None:
+            message = _(
+                "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
+            ) % {
+                "category": category.title,
+                "formats": ", ".join(f.upper() for f in category.allowed_formats),
+            }
+            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
+            discard_bytes(upload, finished_too=True)
+            raise Unsupported(message)
+        try:
+            sha256 = _RunningHash.take(upload, upload.length) or shared_uploads.sha256(upload)
+        except S3_ERRORS as error:
+            logger.error("upload %s: the private storage did not give the file back to hash: %s", upload.pk, error)
+            raise _unfinished(error, upload) from error
+        name = shared_uploads.final_name(upload)
+        with transaction.atomic():
+            draft = Entry.objects.select_for_update().get(pk=upload.entry_id).status == EntryStatus.DRAFT
+            if draft:
+                asset = _make_it_the_entrys(upload=upload, name=name, sha256=sha256, file_format=file_format, now=now)
+        if not draft:  # submitted or withdrawn while the bytes came: the upload ends without a file
+            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CANCELLED, completed_at=now)
+            discard_bytes(upload, finished_too=True)
+            raise _draft_only()
+    upload.status = UploadStatus.COMPLETE
+    return asset
+
+
 def _make_it_the_entrys(*, upload: Upload, name: str, sha256: str, file_format: str, now: datetime) -> MediaAsset:
     """In the caller's transaction: the stored file becomes the entry's, the one before it is replaced."""
     replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
@@ -543,11 +695,16 @@ def _make_it_the_entrys(*, upload: Upload, name: str, sha256: str, file_format: 
     )
     MediaAsset.objects.filter(pk__in=[a.pk for a in replaced]).update(replaced_at=now)
     jobs.cancel_jobs(asset_ids=[a.pk for a in replaced], now=now)
+    # The file before, its renditions with it, once this commits: nothing of it stays to be served or orphaned.
+    files.discard_assets(asset_ids=[a.pk for a in replaced])
     Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.COMPLETE, completed_at=now)
     transaction.on_commit(lambda: jobs.start_processing(asset_id=asset.pk))
-    for old in replaced:
-        transaction.on_commit(lambda old=old: old.file.delete(save=False))
     return asset
+
+
+def _stem(upload: Upload) -> str:
+    """The finished file's name but its format: in the upload's own folder, named after nothing of the entrant's."""
+    return f"{files.original_folder(upload.pk)}/original."
 
 
 def _copies(storage: Storage, stem: str) -> list[str]:
@@ -588,17 +745,85 @@ def _unfinished(error: Exception, upload: Upload) -> UploadProblem:
 def cancel(*, upload: Upload) -> None:
     """The client gave up (tus termination): its bytes go, any earlier file of the entry stays."""
     Upload.objects.filter(pk=upload.pk, status=UploadStatus.RECEIVING).update(status=UploadStatus.CANCELLED)
+    discard_bytes(upload)
+
+
+def discard_bytes(upload: Upload, *, finished_too: bool = False) -> None:
+    """Delete an unfinished upload's bytes where they are: this node's folder, or the shared storage."""
+    if upload.storage_upload_id:
+        try:
+            shared_uploads.discard(upload, finished_too=finished_too)
+        except S3_ERRORS as error:  # the storage check finds them again
+            logger.error("upload %s: could not delete its parts from the private storage: %s", upload.pk, error)
+        return
     temp_path(upload).unlink(missing_ok=True)
 
 
+def current_offset(upload: Upload) -> int:
+    """How many bytes the server has. In the shared storage, S3 says (the row may lag if a node died after sending
+    a part), and the row is corrected; on local disk, the row."""
+    if upload.storage_upload_id and upload.status == UploadStatus.RECEIVING:
+        try:
+            have = shared_uploads.read_state(upload).offset
+        except (shared_uploads.NoSuchUpload, *S3_ERRORS):
+            return upload.offset  # finished or gone: the row knows; S3 away: the row's figure is safe to resume from
+        _record_offset(upload, have, timezone.now())
+    return upload.offset
+
+
+def _record_offset(upload: Upload, have: int, now: datetime) -> None:
+    """Only ever forward: a slower request must not set back what a later one recorded."""
+    if have > upload.offset:
+        Upload.objects.filter(pk=upload.pk, offset__lt=have).update(offset=have, updated_at=now)
+        upload.offset = have
+
+
+_idle_checked = {"at": None}
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _remove_idle_files_now_and_then(now: datetime) -> None:
+    """On local disk the bytes are on the node that took them, so that node deletes the idle ones, hourly at most."""
+    last = _idle_checked["at"]
+    if last is not None and now - last < timedelta(hours=1):
+        return
+    _idle_checked["at"] = now
+    folder = Path(settings.UPLOAD_TEMP_DIR)
+    if not folder.is_dir():
+        return
+    ids = {path.stem: path for path in folder.glob("*.part") if _is_uuid(path.stem)}
+    if not ids:
+        return
+    receiving = {
+        str(pk) for pk in Upload.objects.filter(pk__in=list(ids), status=UploadStatus.RECEIVING).values_list(
+            "pk", flat=True)
+    }
+    for stem, path in ids.items():
+        if stem not in receiving:  # expired, cancelled, failed or gone with its account: no one will send more
+            path.unlink(missing_ok=True)
+
+
 def remove_idle_uploads(*, now: datetime) -> int:
-    """Delete the bytes of uploads that received nothing for a day."""
+    """Delete the bytes of uploads that received nothing for a day, where they live."""
     cutoff = now - timedelta(hours=settings.UPLOAD_IDLE_HOURS)
     idle = list(Upload.objects.filter(status=UploadStatus.RECEIVING, updated_at__lt=cutoff).select_related("entry"))
     storage = MediaAsset._meta.get_field("file").storage
     for upload in idle:
+        if upload.storage_upload_id:  # in the shared storage: any worker can
+            discard_bytes(upload, finished_too=upload.offset == upload.length)
+            continue
+        # On local disk, a worker deletes what is in its own folder (all of it where web and worker share one);
+        # each web node deletes the rest of its own when it next starts an upload.
         temp_path(upload).unlink(missing_ok=True)
         if upload.offset == upload.length:  # a copy left by an attempt to finish it that never committed
-            _delete_quietly(storage, _copies(storage, f"entries/{upload.entry.reference}/{upload.pk}."))
+            _delete_quietly(storage, _copies(storage, _stem(upload)))
+            _delete_quietly(storage, _copies(storage, f"entries/{upload.entry.reference}/{upload.pk}."))  # older name
     Upload.objects.filter(pk__in=[u.pk for u in idle]).update(status=UploadStatus.EXPIRED)
     return len(idle)

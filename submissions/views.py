@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import storages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from contest.models import Contest, Registration
 from . import attachments, rules, selectors, services
 from .enums import EntryStatus
 from .forms import CaptionsForm, CoCreatorForm, EntryForm, ReleaseFormForm
-from .media.serve import serve_file
+from .media.serve import serve_download, serve_file
 from .models import Attachment, CoCreator, Entry, MediaAsset, Rendition
 
 
@@ -255,27 +254,8 @@ def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     """An original file, for its owner and the contest's organizers: never inline, never sniffed, never able to
     run script."""
     entry = _entry(request, reference, "submissions.view_entry_files")
-    asset = get_object_or_404(MediaAsset, pk=pk, entry=entry, replaced_at__isnull=True)
-    return _private_download(asset.file, f"{entry.reference}.{asset.file_format}")
-
-
-def _private_download(file, filename: str) -> HttpResponse:
-    """A file from the private storage, to be saved, not shown: a short signed link on S3, else streamed."""
-    if settings.AWS_STORAGE_BUCKET_NAME:
-        storage = storages["private"]
-        url = storage.url(
-            file.name,
-            parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
-            expire=settings.PRIVATE_URL_EXPIRY_SECONDS,
-        )
-        return HttpResponseRedirect(url)
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, content_type="application/octet-stream"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    asset = get_object_or_404(MediaAsset.objects.exclude(file=""), pk=pk, entry=entry, replaced_at__isnull=True)
+    return serve_download(request, asset.file, download_name=f"{entry.reference}.{asset.file_format}")
 
 
 @login_required
@@ -368,4 +348,4 @@ def attachment_download(request: HttpRequest, reference: str, pk: int) -> HttpRe
     """A release form or caption file, for the entrant and the contest's organizers only; anyone else: 404."""
     entry = _entry(request, reference, "submissions.view_entry_files")
     attachment = get_object_or_404(Attachment, pk=pk, entry=entry)
-    return _private_download(attachment.file, attachments.download_name(attachment))
+    return serve_download(request, attachment.file, download_name=attachments.download_name(attachment))

@@ -91,6 +91,8 @@ def test_make_run_on_postgresql_redis_and_s3(tmp_path, s3_server):
             },
             "make-run-services.log",
         )
+        # The storage was prepared before the demo was stored in it (manage.py prepare_storage).
+        assert "Storage is ready" in (results_dir() / "make-run-services.log").read_text(errors="replace")
     finally:
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -262,7 +262,11 @@ CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=120)
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+# A CDN or custom domain for published files only: private files never go through it (see below).
 AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+# Published files in a bucket of their own (optional): by default they share the private files' bucket, under
+# `public/`, the one prefix anyone may read.
+AWS_PUBLIC_BUCKET_NAME = env.str("AWS_PUBLIC_BUCKET_NAME", default="") or AWS_STORAGE_BUCKET_NAME
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
 # Two uploads with one name must never replace each other's bytes.
@@ -281,11 +285,20 @@ if AWS_STORAGE_BUCKET_NAME:
                 "default_acl": None,
                 "querystring_auth": True,
                 "querystring_expire": PRIVATE_URL_EXPIRY_SECONDS,
+                # Always signed links on the S3 endpoint: a CDN address would carry no signature and no expiry,
+                # so a CDN that can read the bucket would make every original public.
+                "custom_domain": None,
             },
         },
         "public": {
             "BACKEND": _s3,
-            "OPTIONS": {"location": "public", "default_acl": None, "querystring_auth": False},
+            "OPTIONS": {
+                "bucket_name": AWS_PUBLIC_BUCKET_NAME,
+                "location": "public",
+                "default_acl": None,
+                "querystring_auth": False,
+                "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            },
         },
     }
 else:
@@ -353,6 +366,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "submissions.tasks.sweep_jobs",
         "schedule": timedelta(minutes=1),
     },
+    "check-storage": {
+        "task": "submissions.tasks.check_storage",
+        "schedule": timedelta(days=1),
+    },
     "report-unfinished-processing-jobs": {
         "task": "submissions.tasks.report_unfinished_jobs",
         "schedule": timedelta(days=1),
@@ -382,8 +399,10 @@ MEDIA_JOB_QUEUED_STALE_SECONDS = env.float("MEDIA_JOB_QUEUED_STALE_SECONDS", def
 MEDIA_JOB_DATABASE_WAIT_SECONDS = env.float("MEDIA_JOB_DATABASE_WAIT_SECONDS", default=10 * 60)
 MEDIA_JOB_MAX_ATTEMPTS = env.int("MEDIA_JOB_MAX_ATTEMPTS", default=4)
 MEDIA_JOB_RETRY_SECONDS = env.float("MEDIA_JOB_RETRY_SECONDS", default=30)
-# Where workers copy an original to work on it (the system's temporary folder when empty).
+# Where workers copy an original to work on it (the system's temporary folder when empty); made if missing.
 MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default="") or None
+if MEDIA_WORK_DIR:
+    Path(MEDIA_WORK_DIR).mkdir(parents=True, exist_ok=True)
 
 # --- Security ------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -410,7 +429,20 @@ def _origin(url: str | None) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}"]
 
 
-_media_origins = _origin(AWS_S3_CUSTOM_DOMAIN or AWS_S3_ENDPOINT_URL)
+def _s3_origins() -> list[str]:
+    """Where the pages' pictures and videos come from: the CDN for published files, S3 itself for signed links."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    if AWS_S3_ENDPOINT_URL:
+        endpoint = _origin(AWS_S3_ENDPOINT_URL)
+    else:  # AWS itself: the bucket's own host names
+        regional = f".s3.{AWS_S3_REGION_NAME}.amazonaws.com" if AWS_S3_REGION_NAME else ".s3.amazonaws.com"
+        buckets = (AWS_STORAGE_BUCKET_NAME, AWS_PUBLIC_BUCKET_NAME)
+        endpoint = [f"https://{bucket}{host}" for bucket in buckets for host in (regional, ".s3.amazonaws.com")]
+    return list(dict.fromkeys(_origin(AWS_S3_CUSTOM_DOMAIN) + endpoint))
+
+
+_media_origins = _s3_origins()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

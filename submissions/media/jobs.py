@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from .. import files
 from ..enums import JobKind, JobQueue, JobStatus
 from ..models import GAVE_UP, NOT_MADE, REPLACED, MediaAsset, ProcessingJob, Rendition
 from . import messages, plan
@@ -263,7 +264,7 @@ def _copy_original(asset: MediaAsset, work: Path) -> Path:
 
 def _store(asset: MediaAsset, output: Output) -> Rendition:
     """Save one output; a rendition already there stays, so running a job twice leaves one and the same."""
-    name = f"renditions/{asset.entry.reference}/{asset.pk}/{output.spec}"
+    name = files.rendition_key(asset.pk, output.spec)
     with transaction.atomic():
         # The file's row is locked first: an erasure of its entrant either waits for this rendition and deletes
         # it with the rest, or deletes the row first, and then nothing is stored that nobody would delete.

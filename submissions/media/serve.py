@@ -1,10 +1,13 @@
-"""Serving a private stored file (a rendition, an attachment) to someone already allowed to see it.
+"""Serving a private stored file (an original, a rendition, an attachment) to someone already allowed to see it.
 
 Callers check permission first; this module only answers safely. On local
 disk it streams the file itself and honours HTTP Range, which browsers use to
-seek in video; on S3 it redirects to a signed link that lives five minutes at
-most. Either way the browser is told not to sniff, not to cache for others,
-and not to run anything the file might contain.
+seek in video; on S3 it redirects to a signed link on the S3 endpoint (never
+a CDN) that lives five minutes at most, and the link itself asks S3 for the
+same type and disposition a local answer would have. Either way the browser
+is told not to sniff, not to cache for others, and not to run anything the
+file might contain. Originals and attachments are only ever downloads, typed
+`application/octet-stream`; renditions keep their real type and show inline.
 """
 
 import re
@@ -18,6 +21,7 @@ BLOCK_BYTES = 256 * 1024
 MAX_SIGNED_SECONDS = 300
 # A page of its own for the file may show it (an image, the browser's video player), never run script.
 SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+DOWNLOAD_TYPE = "application/octet-stream"
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -32,7 +36,7 @@ def serve_file(
     """Answer with `field_file`'s bytes: streamed with Range support locally, a short signed link on S3."""
     storage = field_file.storage
     disposition = content_disposition_header(not inline, download_name) if download_name else None
-    if _is_s3(storage):
+    if is_s3(storage):
         parameters = {"ResponseContentType": content_type}
         if disposition:
             parameters["ResponseContentDisposition"] = disposition
@@ -56,6 +60,13 @@ def serve_file(
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     return _safe(response, content_type, disposition)
+
+
+def serve_download(request: HttpRequest, field_file: FieldFile, *, download_name: str) -> HttpResponse:
+    """A file to be saved, never shown: whatever type it was stored with, it goes out as bytes, as an attachment."""
+    response = serve_file(request, field_file, content_type=DOWNLOAD_TYPE, download_name=download_name, inline=False)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _safe(response: HttpResponse, content_type: str, disposition: str | None) -> HttpResponse:
@@ -105,7 +116,8 @@ def _read(handle, start: int, end: int):
         handle.close()
 
 
-def _is_s3(storage) -> bool:
+def is_s3(storage) -> bool:
+    """Whether a storage is S3 (django-storages), where files are served by signed links."""
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # pragma: no cover - django-storages is a dependency

@@ -41,6 +41,7 @@ from judging.services.results import results_changed
 from results import services as results
 from results.enums import AwardKind, TieBreakStep
 from submissions import attachments, uploads
+from submissions import files as stored_keys
 from submissions import services as entries
 from submissions.enums import Declaration, FileState, JobStatus, UploadStatus
 from submissions.media import jobs
@@ -100,7 +101,6 @@ def person(celery_worker, rf):
     facts = {}
 
     # --- As an entrant, in an open contest -----------------------------------------------------------
-    # References of their own, so that the storage folders under them hold this run's files only.
     run = secrets.token_hex(3).upper()
     open_contest = ContestFactory(slug="open-2026", max_team_size=3, reference_prefix=f"QV{run}")
     theme, photos = ThemeFactory(contest=open_contest), photo_category(open_contest)
@@ -309,8 +309,10 @@ def test_after_erasure_nothing_about_the_person_is_left_but_what_the_contests_ke
     files = stored_files(owned)
     assert {"submissions.mediaasset", "submissions.rendition", "submissions.attachment", "results.publishedfile",
             "results.winnerverification"} <= {model for model, _storage, _name in files}
-    with_files = Entry.objects.filter(entrant=person, assets__isnull=False).distinct()
-    folders = [f"{kind}/{entry.reference}" for entry in with_files for kind in ("entries", "renditions")]
+    # Each of their files' own folders: the original's and its renditions' (a keyed hash of the file).
+    assets = MediaAsset.objects.filter(entry__entrant=person).exclude(file="")
+    folders = [folder for asset in assets for folder in (
+        asset.file.name.rsplit("/", 1)[0], stored_keys.rendition_key(asset.pk, "-").rsplit("/", 1)[0])]
     assert len(folders) == 4
     assert all(files_under(storages["private"], folder) for folder in folders)
     unfinished = [uploads.temp_path(u) for u in Upload.objects.filter(owner=person, status=UploadStatus.RECEIVING)]

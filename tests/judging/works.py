@@ -7,6 +7,7 @@ like the pipeline's, carry none.
 
 import io
 import subprocess
+import uuid
 from functools import cache
 from pathlib import Path
 from tempfile import mkdtemp
@@ -14,6 +15,7 @@ from tempfile import mkdtemp
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from submissions import files
 from submissions.enums import AttachmentKind
 from submissions.models import Attachment, Entry, MediaAsset, Rendition
 from tests.uploading import sha256
@@ -87,14 +89,14 @@ def _asset(entry: Entry, data: bytes, *, original_name: str, file_format: str) -
         file_format=file_format,
         facts={"kind": file_format},
     )
-    asset.file.save(f"originals/{entry.reference}/{original_name}", ContentFile(data), save=False)
+    asset.file.save(f"{files.original_folder(uuid.uuid4())}/original.{file_format}", ContentFile(data), save=False)
     asset.save()
     return asset
 
 
 def _rendition(asset: MediaAsset, spec: str, data: bytes, content_type: str, **sizes) -> Rendition:
     rendition = Rendition(asset=asset, spec=spec, content_type=content_type, size=len(data), **sizes)
-    rendition.file.save(f"renditions/{asset.entry.reference}/{asset.pk}/{spec}", ContentFile(data), save=False)
+    rendition.file.save(files.rendition_key(asset.pk, spec), ContentFile(data), save=False)
     rendition.save()
     return rendition
 
@@ -120,7 +122,7 @@ def with_video(entry: Entry, *, original_name: str = "", captions: str | None = 
             size=len(captions.encode()),
         )
         attachment.file.save(
-            f"attachments/{entry.reference}/captions-en.srt", ContentFile(captions.encode()), save=False
+            files.attachment_key("captions-en.srt"), ContentFile(captions.encode()), save=False
         )
         attachment.save()
     return asset

@@ -144,6 +144,10 @@ def test_a_full_upload_folder_answers_507_with_a_message_keeps_a_true_offset_and
     assert not part.exists()
 
 
+def stored_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
 @pytest.mark.parametrize("trouble", ["full", "read-only"])
 def test_a_private_storage_that_refuses_the_finished_file_leaves_no_orphan_and_a_retry_finishes_it_once(
     gunicorn_on, upload_disk, trouble
@@ -152,8 +156,8 @@ def test_a_private_storage_that_refuses_the_finished_file_leaves_no_orphan_and_a
     data = film(3 * MiB + 777)
     entry = video_entry(demo_contest())
     storage = MediaAsset._meta.get_field("file").storage
-    # The entry's own folder in the private storage is a disk of 1 MiB: too small for the film.
-    entry_disk = Tmpfs(Path(storage.location) / "entries" / entry.reference, "1m")
+    # The originals' folder in the private storage is a disk of 1 MiB: too small for the film.
+    entry_disk = Tmpfs(Path(storage.location) / "originals", "1m")
     try:
         if trouble == "read-only":
             entry_disk.remount("ro")
@@ -167,7 +171,7 @@ def test_a_private_storage_that_refuses_the_finished_file_leaves_no_orphan_and_a
         assert refused.status_code == (507 if trouble == "full" else 503)
         assert "All of your file has arrived" in refused.text
         assert refused.headers["Retry-After"]
-        assert list(entry_disk.folder.iterdir()) == [], "no partial copy left in the storage"
+        assert stored_files(entry_disk.folder) == [], "no partial copy left in the storage"
         upload.refresh_from_db()
         assert (upload.status, upload.offset) == (UploadStatus.RECEIVING, len(data))
         assert not MediaAsset.objects.filter(entry=entry).exists(), "no file for the entry, and not 'complete'"
@@ -179,7 +183,8 @@ def test_a_private_storage_that_refuses_the_finished_file_leaves_no_orphan_and_a
         entry_disk.remount("rw,size=16m")
         finished = session.head(url, headers=tus_headers(session), timeout=30)
         again = session.head(url, headers=tus_headers(session), timeout=30)
-        stored = [(path.name, hashlib.sha256(path.read_bytes()).hexdigest()) for path in entry_disk.folder.iterdir()]
+        stored = [(path.relative_to(entry_disk.folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+                  for path in stored_files(entry_disk.folder)]
     finally:
         entry_disk.unmount()
     assert finished.status_code == 200 and finished.headers["Upload-Offset"] == str(len(data))
@@ -187,5 +192,5 @@ def test_a_private_storage_that_refuses_the_finished_file_leaves_no_orphan_and_a
     asset = MediaAsset.objects.get(entry=entry)
     assert asset.sha256 == hashlib.sha256(data).hexdigest()
     assert Upload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETE
-    assert stored == [(f"{upload.pk}.mp4", asset.sha256)], "stored once, whole, under the upload's own name"
-    assert Path(asset.file.name).name == f"{upload.pk}.mp4"
+    assert stored == [(f"{upload.pk.hex}/original.mp4", asset.sha256)], "stored once, whole, under the upload's name"
+    assert asset.file.name == f"originals/{upload.pk.hex}/original.mp4"

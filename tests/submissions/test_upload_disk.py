@@ -92,3 +92,19 @@ def test_a_connection_lost_mid_piece_keeps_every_byte_that_arrived_and_the_uploa
     assert asset.sha256 == hashlib.sha256(film).hexdigest()
     with asset.file.open("rb") as stored:
         assert stored.read() == film
+
+
+def test_a_web_node_deletes_its_own_idle_upload_files_when_it_next_starts_an_upload(film, settings, tmp_path):
+    """Without S3 the bytes are on the node that took them, so that node cleans them, not a worker elsewhere."""
+    settings.UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    uploads._idle_checked["at"] = None
+    idle = started(film)
+    patch(idle, film, 0, 1000, sizes=[1000])
+    Upload.objects.filter(pk=idle.pk).update(status=UploadStatus.EXPIRED)  # a worker expired it, on its own disk
+    assert uploads.temp_path(idle).exists()
+
+    uploads._idle_checked["at"] = None  # the node looks once an hour: an hour later
+    fresh = started(film)
+
+    assert not uploads.temp_path(idle).exists()
+    assert uploads.temp_path(fresh).exists()

@@ -16,7 +16,7 @@ from contest.enums import MediaKind
 from contest.models import Contest
 from demo.seed import SLUG, seed_demo
 from submissions import services, uploads
-from submissions.models import Entry, MediaAsset, Upload
+from submissions.models import Attachment, Entry, MediaAsset, Rendition, Upload
 from tests.uploading import make_mp4, sha256
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +33,19 @@ def bucket(s3_server):
     )
     if BUCKET not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
         client.create_bucket(Bucket=BUCKET)
-    # Entry references start again at 0001 in each test's database: an earlier test's objects must not linger.
-    for key in keys(client, "private/entries/"):
-        client.delete_object(Bucket=BUCKET, Key=key)
+    empty(client)  # each test counts the objects its own steps leave
     return client
+
+
+def empty(client) -> None:
+    for key in keys(client, ""):
+        client.delete_object(Bucket=BUCKET, Key=key)
+    for unfinished in client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []):
+        client.abort_multipart_upload(Bucket=BUCKET, Key=unfinished["Key"], UploadId=unfinished["UploadId"])
+
+
+def unfinished_uploads(client) -> list[str]:
+    return [u["Key"] for u in client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])]
 
 
 @pytest.fixture
@@ -73,15 +82,21 @@ def private_on_s3(s3_server, bucket):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages, AWS_STORAGE_BUCKET_NAME=BUCKET):
-        # The model asks `private_storage()` for its storage once, at import, as a process started
-        # with these settings would; ask again now that the settings say S3.
-        field = MediaAsset._meta.get_field("file")
-        on_disk = field.storage
-        field.storage = field._storage_callable()
+        # The models ask `private_storage()` and `public_storage()` for their storage once, at import, as a
+        # process started with these settings would; ask again now that the settings say S3.
+        from results.models import PublishedFile, WinnerVerification
+
+        fields = [MediaAsset._meta.get_field("file"), Rendition._meta.get_field("file"),
+                  Attachment._meta.get_field("file"), WinnerVerification._meta.get_field("document"),
+                  PublishedFile._meta.get_field("file")]
+        on_disk = [field.storage for field in fields]
+        for field in fields:
+            field.storage = field._storage_callable()
         try:
-            yield field.storage
+            yield fields[0].storage
         finally:
-            field.storage = on_disk
+            for field, storage in zip(fields, on_disk, strict=True):
+                field.storage = storage
 
 
 @pytest.fixture
@@ -145,8 +160,11 @@ def test_a_finished_upload_lands_in_the_bucket_and_downloads_by_a_short_signed_l
 
     asset = entry.assets.get()
     assert asset.sha256 == sha256(film)
-    assert keys(bucket, f"private/entries/{entry.reference}/") == [f"private/{asset.file.name}"]
+    # The one object is the file, under a key that names neither the entry nor the file sent.
+    assert keys(bucket, "") == [f"private/{asset.file.name}"]
+    assert entry.reference not in asset.file.name and "film" not in asset.file.name
     assert bucket.get_object(Bucket=BUCKET, Key=f"private/{asset.file.name}")["Body"].read() == film
+    assert unfinished_uploads(bucket) == []
     assert not uploads.temp_path(upload).exists()
 
     link = reverse("submissions:asset_download", kwargs={"reference": entry.reference, "pk": asset.pk})
@@ -157,8 +175,12 @@ def test_a_finished_upload_lands_in_the_bucket_and_downloads_by_a_short_signed_l
     query = parse_qs(urlsplit(signed).query)
     assert query["X-Amz-Signature"]
     assert 0 < int(query["X-Amz-Expires"][0]) <= 300
+    # Served like a local original: bytes to save, whatever type S3 stored it with.
+    assert query["response-content-type"] == ["application/octet-stream"]
+    assert query["response-content-disposition"][0].startswith("attachment;")
     fetched = requests.get(signed, timeout=10)
     assert fetched.status_code == 200 and fetched.content == film
+    assert fetched.headers["Content-Type"] == "application/octet-stream"
     assert fetched.headers["Content-Disposition"] == f'attachment; filename="{entry.reference}.mp4"'
     assert requests.get(signed.split("?")[0], timeout=10).status_code == 403
 
@@ -179,6 +201,6 @@ def test_a_replacement_on_s3_removes_the_old_object_once_the_new_one_is_in(
 
     new = entry.assets.get(replaced_at__isnull=True)
     assert new.sha256 == sha256(second)
-    assert keys(bucket, f"private/entries/{entry.reference}/") == [f"private/{new.file.name}"]
+    assert keys(bucket, "") == [f"private/{new.file.name}"]
     assert bucket.get_object(Bucket=BUCKET, Key=f"private/{new.file.name}")["Body"].read() == second
     assert old.file.name != new.file.name

@@ -1,0 +1,302 @@
+"""Unfinished uploads in the shared storage (S3), so any web node takes any PATCH and none holds an upload's state.
+
+Modelled on tusd's S3 store. Each upload is an S3 multipart upload to its
+final key, opened when the upload starts. A PATCH's bytes become parts of at
+least S3's minimum part size; what is left under it at the end of a PATCH is
+kept as an object of its own, the tail, which the next PATCH (on any node)
+reads back and sends on in front of its own bytes. The last PATCH sends what
+is left as the last part and completes the upload: the object appears whole,
+at once, under its final key.
+
+S3 is the truth for how many bytes the server has: the parts listed plus the
+tail. A tail is named after the part it will start (`tail-00007`), so a tail
+already sent inside a part is recognisable as stale at any instant, even if
+its node died before deleting it, and no byte is counted twice. The row's
+offset repeats the truth for the pages, and is corrected whenever S3 shows
+more (a node that died after sending a part but before writing the row).
+
+One PATCH at a time per upload, across nodes: the node takes a PostgreSQL
+advisory lock for the request; a second PATCH gets 409. A node killed with
+the lock loses its database connection, and PostgreSQL lets the lock go.
+"""
+
+import hashlib
+import logging
+import tempfile
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.core.files.storage import storages
+from django.db import connection
+
+from . import files
+
+logger = logging.getLogger(__name__)
+
+# S3 refuses parts under 5 MiB, except the last one.
+MIN_PART_BYTES = 5 * 1024 * 1024
+# A part is sent once this much has gathered: memory per PATCH in flight stays at about this.
+PART_BYTES = 8 * 1024 * 1024
+HEAD_BYTES = 64 * 1024
+READ_BYTES = 4 * 1024 * 1024
+# With a checksum, a PATCH's bytes are checked before any is kept; this much stays in memory, the rest spills.
+CHECKED_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+def enabled() -> bool:
+    """Unfinished uploads live in the shared storage whenever the private storage is S3."""
+    from .media.serve import is_s3
+
+    return is_s3(storages[files.PRIVATE])
+
+
+class _Bucket:
+    """The private storage's S3 client, bucket and key prefix."""
+
+    def __init__(self) -> None:
+        storage = storages[files.PRIVATE]
+        self.storage = storage
+        self.client = storage.connection.meta.client
+        self.name = storage.bucket_name
+
+    def key(self, name: str) -> str:
+        return self.storage._normalize_name(name)
+
+
+def final_name(upload) -> str:
+    """Where the finished file will be, in the private storage: the upload's own folder, named after nothing."""
+    return f"{files.original_folder(upload.id)}/original"
+
+
+def _tails_prefix(upload) -> str:
+    return f"uploads/{upload.id.hex}/tail-"
+
+
+def _tail_name(upload, part_number: int) -> str:
+    return f"{_tails_prefix(upload)}{part_number:05d}"
+
+
+# --- Opening and reading the state ---------------------------------------------
+def open_upload(upload) -> str:
+    """Start the multipart upload; its id goes on the row."""
+    bucket = _Bucket()
+    # The owner-only ACL is the one every bucket accepts (ACLs disabled or not); some S3 servers would otherwise
+    # make a joined object readable by anyone.
+    answer = bucket.client.create_multipart_upload(
+        Bucket=bucket.name, Key=bucket.key(final_name(upload)), ContentType="application/octet-stream",
+        ACL="bucket-owner-full-control",
+    )
+    return answer["UploadId"]
+
+
+@dataclass
+class State:
+    """What S3 holds of an upload: its parts (number, ETag, size) and the tail after them."""
+
+    parts: list[tuple[int, str, int]] = field(default_factory=list)
+    tail_size: int = 0
+    stale_tails: list[str] = field(default_factory=list)
+
+    @property
+    def next_part(self) -> int:
+        return (self.parts[-1][0] if self.parts else 0) + 1
+
+    @property
+    def offset(self) -> int:
+        return sum(size for _number, _etag, size in self.parts) + self.tail_size
+
+
+class NoSuchUpload(Exception):
+    """The multipart upload is gone: completed by an attempt whose database commit failed, or aborted."""
+
+
+def read_state(upload) -> State:
+    bucket = _Bucket()
+    state = State()
+    marker = 0
+    while True:
+        try:
+            answer = bucket.client.list_parts(
+                Bucket=bucket.name, Key=bucket.key(final_name(upload)), UploadId=upload.storage_upload_id,
+                PartNumberMarker=marker,
+            )
+        except bucket.client.exceptions.NoSuchUpload:
+            raise NoSuchUpload from None
+        state.parts += [(p["PartNumber"], p["ETag"], p["Size"]) for p in answer.get("Parts", [])]
+        if not answer.get("IsTruncated"):
+            break
+        marker = answer["NextPartNumberMarker"]
+    state.parts.sort()
+    for name, size in _tails(bucket, upload):
+        if name == _tail_name(upload, state.next_part):
+            state.tail_size = size
+        else:
+            state.stale_tails.append(name)
+    return state
+
+
+def _tails(bucket: _Bucket, upload) -> list[tuple[str, int]]:
+    prefix = bucket.key(_tails_prefix(upload))
+    answer = bucket.client.list_objects_v2(Bucket=bucket.name, Prefix=prefix)
+    cut = len(bucket.key(""))
+    return [(item["Key"][cut:].lstrip("/"), item["Size"]) for item in answer.get("Contents", [])]
+
+
+# --- One PATCH ---------------------------------------------------------------
+@contextmanager
+def one_patch_at_a_time(upload):
+    """Held for a PATCH: yields False when another request (on any node) holds this upload."""
+    if connection.vendor != "postgresql":  # one node only (SQLite): a lock in this process will do
+        lock = _local_locks.setdefault(upload.id, threading.Lock())
+        taken = lock.acquire(blocking=False)
+        try:
+            yield taken
+        finally:
+            if taken:
+                lock.release()
+        return
+    key = int.from_bytes(upload.id.bytes[:8], "big", signed=True)  # a signed 64-bit number, from the random id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        taken = cursor.fetchone()[0]
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+_local_locks: dict = {}
+
+
+class Receiver:
+    """Takes a PATCH's bytes in order and keeps them in S3 as parts and a tail.
+
+    `take` returns how many bytes were kept when the body ends or the
+    connection drops; a refusal by S3 raises, and what was kept before it is
+    read again from S3 by the caller.
+    """
+
+    def __init__(self, upload, state: State, *, digests: list) -> None:
+        self.upload, self.state, self.digests = upload, state, digests
+        self.bucket = _Bucket()
+        self.buffer = bytearray()
+        self.sent_parts: list[tuple[int, str, int]] = []
+        if state.tail_size:
+            tail = _tail_name(upload, state.next_part)
+            body = self.bucket.client.get_object(Bucket=self.bucket.name, Key=self.bucket.key(tail))["Body"]
+            self.buffer += body.read()
+
+    def feed(self, data: memoryview) -> None:
+        for digest in self.digests:
+            digest.update(data)
+        self.buffer += data
+        if len(self.buffer) >= PART_BYTES:
+            self._send_part()
+
+    def _send_part(self) -> None:
+        number = self.state.next_part + len(self.sent_parts)
+        answer = self.bucket.client.upload_part(
+            Bucket=self.bucket.name, Key=self.bucket.key(final_name(self.upload)),
+            UploadId=self.upload.storage_upload_id, PartNumber=number, Body=bytes(self.buffer),
+        )
+        self.sent_parts.append((number, answer["ETag"], len(self.buffer)))
+        self.buffer = bytearray()
+
+    def close(self, *, last: bool) -> None:
+        """Keep what is gathered: as the last part, as a part if large enough, else as the new tail."""
+        if self.buffer and (last or len(self.buffer) >= MIN_PART_BYTES):
+            self._send_part()
+        next_part = self.state.next_part + len(self.sent_parts)
+        if self.buffer:
+            self.bucket.client.put_object(
+                Bucket=self.bucket.name, Key=self.bucket.key(_tail_name(self.upload, next_part)),
+                Body=bytes(self.buffer),
+            )
+        # Tails now inside a part are stale: deleted after, so a node dying here counts no byte twice.
+        keep = _tail_name(self.upload, next_part) if self.buffer else None
+        stale = set(self.state.stale_tails)
+        if self.state.tail_size:
+            stale.add(_tail_name(self.upload, self.state.next_part))
+        for name in sorted(stale - {keep}):
+            self.bucket.client.delete_object(Bucket=self.bucket.name, Key=self.bucket.key(name))
+        self.state = State(parts=self.state.parts + self.sent_parts, tail_size=len(self.buffer))
+
+
+def checked_body(readinto: Callable[[memoryview], int], remaining: int, hasher) -> tuple[Callable, int, bool]:
+    """A PATCH with a checksum is read whole first (memory, then a scratch file of this request), so that
+    bytes that arrived damaged are never kept. Returns a reader of the checked bytes, how many did not come,
+    and whether the digest matched."""
+    spool = tempfile.SpooledTemporaryFile(max_size=CHECKED_IN_MEMORY_BYTES)
+    scratch = memoryview(bytearray(READ_BYTES))
+    while remaining > 0:
+        try:
+            got = readinto(scratch[: min(len(scratch), remaining)])
+        except OSError:  # the connection dropped: the bytes are short, and the checksum cannot match
+            break
+        if not got:
+            break
+        hasher.update(scratch[:got])
+        spool.write(scratch[:got])
+        remaining -= got
+    spool.seek(0)
+
+    def read_checked(view: memoryview) -> int:
+        return spool.readinto(view)
+
+    return read_checked, remaining, spool
+
+
+# --- Finishing ---------------------------------------------------------------
+def complete(upload, state: State) -> None:
+    bucket = _Bucket()
+    bucket.client.complete_multipart_upload(
+        Bucket=bucket.name, Key=bucket.key(final_name(upload)), UploadId=upload.storage_upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag, _size in state.parts]},
+    )
+    for name, _size in _tails(bucket, upload):
+        bucket.client.delete_object(Bucket=bucket.name, Key=bucket.key(name))
+
+
+def stored_size(upload) -> int | None:
+    """The finished object's size, or None when there is none."""
+    storage = storages[files.PRIVATE]
+    name = final_name(upload)
+    return storage.size(name) if storage.exists(name) else None
+
+
+def head(upload) -> bytes:
+    bucket = _Bucket()
+    answer = bucket.client.get_object(
+        Bucket=bucket.name, Key=bucket.key(final_name(upload)), Range=f"bytes=0-{HEAD_BYTES - 1}"
+    )
+    return answer["Body"].read()
+
+
+def sha256(upload) -> str:
+    digest = hashlib.sha256()
+    with storages[files.PRIVATE].open(final_name(upload), "rb") as stored:
+        while block := stored.read(READ_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- Giving up -----------------------------------------------------------------
+def discard(upload, *, finished_too: bool = False) -> None:
+    """Abort the multipart upload (its parts go) and delete the tails; with `finished_too`, a finished object no
+    row names (an attempt to finish whose commit failed). Any worker can do it: nothing is on a node's disk."""
+    bucket = _Bucket()
+    if upload.storage_upload_id:
+        try:
+            bucket.client.abort_multipart_upload(
+                Bucket=bucket.name, Key=bucket.key(final_name(upload)), UploadId=upload.storage_upload_id
+            )
+        except bucket.client.exceptions.NoSuchUpload:
+            pass  # completed or aborted already
+    for name, _size in _tails(bucket, upload):
+        bucket.client.delete_object(Bucket=bucket.name, Key=bucket.key(name))
+    if finished_too:
+        bucket.client.delete_object(Bucket=bucket.name, Key=bucket.key(final_name(upload)))
