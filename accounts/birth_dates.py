@@ -8,6 +8,16 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 OLDEST_PLAUSIBLE_AGE = 120
+# (youngest, oldest, label): the bands of every count by age, and all that is kept of the age of a person who
+# left; enough to count, too coarse to find anyone by.
+AGE_BANDS = (
+    (0, 17, "≤17"),
+    (18, 20, "18–20"),
+    (21, 23, "21–23"),
+    (24, 26, "24–26"),
+    (27, 29, "27–29"),
+    (30, OLDEST_PLAUSIBLE_AGE, "30+"),
+)
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -19,6 +29,14 @@ def age_on(birth_date: date, day: date) -> int:
     """
     had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
     return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def age_band(birth_date: date | None, day: date) -> str:
+    """The label of the band the person's age on `day` falls in, or "" when the date of birth is not known."""
+    if birth_date is None:
+        return ""
+    age = age_on(birth_date, day)
+    return next((label for low, high, label in AGE_BANDS if low <= age <= high), "")
 
 
 def birth_date_problems(birth_date: date | None, *, today: date) -> list[str]:

@@ -42,12 +42,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from benchmarks import common
+from submissions.enums import Spec
 
 ROOT = common.ROOT
 SIZE = (6000, 4000)  # as stored; orientation 6 shows it 4000 × 6000
 QUICK_SIZE = (2400, 1600)
 ROUNDS = int(__import__("os").environ.get("B1_ROUNDS", "5"))
-FILES = ("thumb.webp", "thumb.jpg", "display.webp", "display.jpg")
+FILES = (Spec.THUMB_WEBP, Spec.THUMB_JPEG, Spec.DISPLAY_WEBP, Spec.DISPLAY_JPEG)
 # The encoder settings every variant uses, so that sizes and quality compare resampling, not quality knobs.
 JPEG_QUALITY, WEBP_QUALITY = 85, 80
 

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from benchmarks import common
+from submissions.enums import Spec
 
 ROOT = common.ROOT
 SECONDS = 20
@@ -130,7 +131,7 @@ def run(*, quick: bool = False) -> dict:
                 out.mkdir()
                 # The smaller quick clips fit 720p already: the transcode is asked for, as the large ones get it.
                 times.append(_timed(video.render_video, clips[name], out, facts[name], how="transcode"))
-            rendition = folder / f"{name}-0" / "video.mp4"
+            rendition = folder / f"{name}-0" / Spec.VIDEO
             made = probe_media(rendition)
             quality = common.video_ssim(rendition, clips[name], scale_to=(made.width, made.height))
             walls = [wall for wall, _cpu in times]

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from benchmarks import common
+from submissions.enums import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES, JUDGES, K = 10_000, 100, 3
@@ -92,11 +93,11 @@ WORDS = ["Ban", "Naxay", "fields", "memory", "«la mémoire»", "champs", "campo
          "the", "clearance", "يوم", "день", "雨"]
 MEDIA = {
     # kind: (file format, jobs, renditions)
-    "photo": ("jpg", ["probe", "images"], ["display.webp", "display.jpg", "thumb.webp", "thumb.jpg"]),
-    "video": ("mp4", ["probe", "video", "poster"], ["video.mp4", "poster.jpg"]),
-    "audio": ("wav", ["probe", "audio", "waveform"], ["audio.m4a", "waveform.png"]),
-    "artwork": ("png", ["probe", "images"], ["display.webp", "display.jpg", "thumb.webp", "thumb.jpg"]),
-    "essay": ("pdf", ["probe", "preview"], ["preview.jpg"]),
+    "photo": ("jpg", ["probe", "images"], [Spec.DISPLAY_WEBP, Spec.DISPLAY_JPEG, Spec.THUMB_WEBP, Spec.THUMB_JPEG]),
+    "video": ("mp4", ["probe", "video", "poster"], [Spec.VIDEO, Spec.POSTER]),
+    "audio": ("wav", ["probe", "audio", "waveform"], [Spec.AUDIO, Spec.WAVEFORM]),
+    "artwork": ("png", ["probe", "images"], [Spec.DISPLAY_WEBP, Spec.DISPLAY_JPEG, Spec.THUMB_WEBP, Spec.THUMB_JPEG]),
+    "essay": ("pdf", ["probe", "preview"], [Spec.PREVIEW]),
 }
 
 

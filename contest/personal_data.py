@@ -22,11 +22,12 @@ Erasure:
 
 from datetime import datetime
 
+from accounts import birth_dates
 from accounts.models import User
 from accounts.registry import Erasure, ExportFolder
 
 from . import audit
-from .eligibility import age_on, local_date
+from .eligibility import local_date
 from .models import (
     AnonymisedRegistration,
     AuditEvent,
@@ -63,7 +64,7 @@ def erase(*, erasure: Erasure) -> None:
             registered_on=registration.created_at.date(),
             status=registration.status,
             country=str(user.country or ""),
-            age_band=age_band(user, registration.contest, now),
+            age_band=_age_band(user, registration.contest, now),
             gender=user.gender,
         )
         for registration in registrations
@@ -84,10 +85,5 @@ def erase(*, erasure: Erasure) -> None:
     )
 
 
-def age_band(user: User, contest: Contest, now: datetime) -> str:
-    """A five-year band such as "20–24": enough for statistics, too coarse to find anyone by."""
-    if not user.date_of_birth:
-        return ""
-    age = age_on(user.date_of_birth, local_date(now, contest.time_zone))
-    low = age - age % 5
-    return f"{low}–{low + 4}"
+def _age_band(user: User, contest: Contest, now: datetime) -> str:
+    return birth_dates.age_band(user.date_of_birth, local_date(now, contest.time_zone))

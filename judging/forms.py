@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from .enums import IneligibleReason, ScreeningOutcome
 from .models import Criterion, Round
@@ -123,7 +124,7 @@ class RoundForm(forms.ModelForm):
             "disagreement_threshold",
             "opens_at",
             "closes_at",
-            *(f"name_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES if code != "en"),
+            *(localized("name", code) for code in settings.LANGUAGE_CODES if code != "en"),
         ]
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput()}
         error_messages = {"judges_per_entry": {"required": _("Say how many judges score each entry.")}}
@@ -131,8 +132,8 @@ class RoundForm(forms.ModelForm):
     def __init__(self, *args, contest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.contest = contest
-        for code, _name in settings.LANGUAGES:
-            field = self.fields[f"name_{code.replace('-', '_')}"]
+        for code in settings.LANGUAGE_CODES:
+            field = self.fields[localized("name", code)]
             field.label = _("Name in %(language)s") % {"language": get_language_info(code)["name_translated"]}
             field.required = code == "en"
         self.fields["name_en"].error_messages["required"] = _("Give the round a name, such as “Jury round”.")
@@ -147,13 +148,6 @@ class RoundForm(forms.ModelForm):
         return data
 
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-
-
-def _field_code(code: str) -> str:
-    return code.replace("-", "_")
-
-
 class CriterionForm(forms.ModelForm):
     """A criterion with its name and guidance in each language (English is required, the others fall back to it)."""
 
@@ -166,19 +160,19 @@ class CriterionForm(forms.ModelForm):
             "scale_min",
             "scale_max",
             *(
-                f"{field}_{_field_code(code)}"
-                for code in LANGUAGE_CODES
+                localized(field, code)
+                for code in settings.LANGUAGE_CODES
                 if code != "en"
                 for field in ("name", "guidance")
             ),
         ]
-        widgets = {f"guidance_{_field_code(code)}": forms.Textarea(attrs={"rows": 2}) for code in LANGUAGE_CODES}
+        widgets = {localized("guidance", code): forms.Textarea(attrs={"rows": 2}) for code in settings.LANGUAGE_CODES}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for code in LANGUAGE_CODES:
+        for code in settings.LANGUAGE_CODES:
             language = get_language_info(code)["name_translated"]
-            name, guidance = self.fields[f"name_{_field_code(code)}"], self.fields[f"guidance_{_field_code(code)}"]
+            name, guidance = self.fields[localized("name", code)], self.fields[localized("guidance", code)]
             name.label = _("Name in %(language)s") % {"language": language}
             guidance.label = _("Guidance in %(language)s") % {"language": language}
             guidance.help_text = _("What judges should look for.") if code == "en" else ""

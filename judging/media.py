@@ -10,7 +10,7 @@ import dataclasses
 from django.urls import reverse
 from django.utils.translation import get_language_info
 
-from submissions.enums import AttachmentKind
+from submissions.enums import AttachmentKind, Spec
 from submissions.media.base import MediaRejected
 from submissions.media.captions import to_webvtt
 from submissions.models import Attachment, Entry, MediaAsset, Rendition
@@ -20,15 +20,15 @@ from .models import Assignment
 # The renditions a judge may be served; anything else (an original, a release form) is not found.
 SERVED_SPECS = frozenset(
     {
-        "video.mp4",
-        "poster.jpg",
-        "audio.m4a",
-        "waveform.png",
-        "display.webp",
-        "display.jpg",
-        "thumb.webp",
-        "thumb.jpg",
-        "preview.jpg",
+        Spec.VIDEO,
+        Spec.POSTER,
+        Spec.AUDIO,
+        Spec.WAVEFORM,
+        Spec.DISPLAY_WEBP,
+        Spec.DISPLAY_JPEG,
+        Spec.THUMB_WEBP,
+        Spec.THUMB_JPEG,
+        Spec.PREVIEW,
     }
 )
 
@@ -48,7 +48,7 @@ class Work:
 
 
 def current_asset(entry: Entry) -> MediaAsset | None:
-    return entry.assets.filter(replaced_at__isnull=True).order_by("-created_at").first()
+    return entry.assets.current().order_by("-created_at").first()
 
 
 def rendition_for(assignment: Assignment, spec: str) -> Rendition | None:
@@ -91,11 +91,11 @@ def work_of(assignment: Assignment) -> Work:
     def url(spec: str) -> str:
         return reverse("judging:media", kwargs={"assignment_id": assignment.pk, "name": spec})
 
-    if "video.mp4" in made:
-        video = made["video.mp4"]
-        work = Work("video", src=url("video.mp4"), width=video.width, height=video.height)
-        if "poster.jpg" in made:
-            work.poster = url("poster.jpg")
+    if Spec.VIDEO in made:
+        video = made[Spec.VIDEO]
+        work = Work("video", src=url(Spec.VIDEO), width=video.width, height=video.height)
+        if Spec.POSTER in made:
+            work.poster = url(Spec.POSTER)
         work.captions = [
             {
                 "language": language,
@@ -107,17 +107,17 @@ def work_of(assignment: Assignment) -> Work:
             .values_list("language", flat=True)
         ]
         return work
-    if "audio.m4a" in made:
-        work = Work("audio", src=url("audio.m4a"))
-        if "waveform.png" in made:
-            work.waveform = url("waveform.png")
-            work.width, work.height = made["waveform.png"].width, made["waveform.png"].height
+    if Spec.AUDIO in made:
+        work = Work("audio", src=url(Spec.AUDIO))
+        if Spec.WAVEFORM in made:
+            work.waveform = url(Spec.WAVEFORM)
+            work.width, work.height = made[Spec.WAVEFORM].width, made[Spec.WAVEFORM].height
         return work
-    for spec in ("display.webp", "display.jpg"):
+    for spec in (Spec.DISPLAY_WEBP, Spec.DISPLAY_JPEG):
         if spec in made:
             image = made[spec]
             return Work("image", src=url(spec), full=url(spec), width=image.width, height=image.height)
-    if "preview.jpg" in made:
-        preview = made["preview.jpg"]
-        return Work("pdf", src=url("preview.jpg"), width=preview.width, height=preview.height)
+    if Spec.PREVIEW in made:
+        preview = made[Spec.PREVIEW]
+        return Work("pdf", src=url(Spec.PREVIEW), width=preview.width, height=preview.height)
     return Work(None)

@@ -5,7 +5,9 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from contest.models import Contest
 from judging.models import Criterion
@@ -13,8 +15,6 @@ from submissions.enums import EntryStatus
 
 from .enums import AwardKind, TieBreakStep
 
-LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
@@ -92,13 +92,13 @@ class AwardForm(forms.Form):
         scopes += [(f"category:{c.pk}", _("Category: %(title)s") % {"title": c.title})
                    for c in contest.categories.all()]
         self.fields["scope"].choices = scopes
-        for code in LANGUAGE_CODES:
-            language = LANGUAGE_NAMES[code.replace("_", "-")]
-            self.fields[f"name_{code}"] = forms.CharField(
+        for code in settings.LANGUAGE_CODES:
+            language = get_language_info(code)["name_translated"]
+            self.fields[localized("name", code)] = forms.CharField(
                 label=_("Name of the special prize (%(language)s)") % {"language": language},
                 required=False, max_length=200,
             )
-            self.fields[f"citation_{code}"] = forms.CharField(
+            self.fields[localized("citation", code)] = forms.CharField(
                 label=_("Citation (%(language)s)") % {"language": language},
                 required=False, widget=forms.Textarea(attrs={"rows": 2}),
             )

@@ -2,13 +2,13 @@
 
 import dataclasses
 from collections import Counter, defaultdict
-from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from accounts.birth_dates import AGE_BANDS, age_band
 from accounts.models import User
 from contest.models import AnonymisedRegistration, Contest, Registration
 from judging.enums import RoundState, ScoreState
@@ -21,9 +21,6 @@ from submissions.models import Entry, MediaAsset
 from . import tiebreak
 from .enums import PLACES, AwardKind, NotificationKind, NotificationStatus, TieBreakStep
 from .models import Award, ContestResults, FeedbackModeration, Notification, PublishedFile, TieDecision
-
-AGE_BANDS = ((0, 17, "≤17"), (18, 20, "18–20"), (21, 23, "21–23"), (24, 26, "24–26"), (27, 29, "27–29"),
-             (30, 200, "30+"))
 
 
 def results_for(contest: Contest) -> ContestResults:
@@ -338,7 +335,7 @@ def exhibition(*, contest: Contest) -> list[tuple[tiebreak.Standing, Entry, Medi
     top = standings.top(results.shortlist_size)
     assets = {
         asset.entry_id: asset
-        for asset in MediaAsset.objects.filter(entry_id__in=[r.entry_id for r in top], replaced_at__isnull=True)
+        for asset in MediaAsset.objects.current().filter(entry_id__in=[r.entry_id for r in top])
         .prefetch_related("renditions")
         .order_by("entry_id", "-created_at")
     }
@@ -426,16 +423,6 @@ def scores_for_export(*, contest: Contest) -> QuerySet[Score]:
         .select_related("assignment__round", "assignment__entry", "assignment__judge")
         .order_by("assignment__round__position", "assignment__entry_id", "assignment__judge_id")
     )
-
-
-def age_band(birth: date | None, on: date) -> str:
-    if birth is None:
-        return ""
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    for low, high, label in AGE_BANDS:
-        if low <= age <= high:
-            return label
-    return ""
 
 
 @dataclasses.dataclass

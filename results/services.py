@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from accounts.models import User
 from contest import audit, deadlines
@@ -18,7 +19,7 @@ from judging.enums import ScreeningOutcome
 from judging.models import Criterion, Score
 from submissions import files
 from submissions.enums import AttachmentKind, EntryStatus
-from submissions.models import Attachment, Entry, MediaAsset, Rendition
+from submissions.models import Attachment, Entry, MediaAsset, Rendition, of_current_file
 
 from . import selectors
 from .enums import PLACES, AuditAction, AwardKind, NotificationKind, NotificationStatus, TieBreakStep
@@ -33,9 +34,8 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 AWARD_FIELDS = ("kind", "entry", "theme", "category", "position",
-                *(f"name_{c}" for c in LANGUAGE_CODES), *(f"citation_{c}" for c in LANGUAGE_CODES))
+                *(localized(field, code) for field in ("name", "citation") for code in settings.LANGUAGE_CODES))
 RESULTS_FIELDS = ("tie_break", "tie_break_criterion", "shortlist_size", "include_feedback", "announce_at",
                   "announced_at", "retention_days")
 
@@ -332,7 +332,7 @@ def publish_winner_files(*, contest: Contest, now: datetime) -> int:
     copied = 0
     entries = Entry.objects.filter(awards__contest=contest, winner_verification__verified_at__isnull=False).distinct()
     renditions = Rendition.objects.filter(
-        asset__entry__in=entries, asset__replaced_at__isnull=True, published__isnull=True
+        of_current_file(), asset__entry__in=entries, published__isnull=True
     ).select_related("asset")
     captions = Attachment.objects.filter(entry__in=entries, kind=AttachmentKind.CAPTION, published__isnull=True)
     sources = [(r, r.asset.entry_id, r.spec, r.content_type) for r in renditions]

@@ -1,5 +1,7 @@
 """States and choices of an entry."""
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -98,3 +100,17 @@ class FileState(models.TextChoices):
 class AttachmentKind(models.TextChoices):
     CAPTION = "caption", _("Captions")
     RELEASE_FORM = "release_form", _("Release form")
+
+
+class Spec(StrEnum):
+    """The files made from an original; each name is also the last part of the file's address."""
+
+    VIDEO = "video.mp4"
+    POSTER = "poster.jpg"
+    AUDIO = "audio.m4a"
+    WAVEFORM = "waveform.png"
+    DISPLAY_WEBP = "display.webp"
+    DISPLAY_JPEG = "display.jpg"
+    THUMB_WEBP = "thumb.webp"
+    THUMB_JPEG = "thumb.jpg"
+    PREVIEW = "preview.jpg"

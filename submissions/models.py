@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +133,20 @@ class Upload(models.Model):
 GAVE_UP, NOT_MADE, REPLACED = "gave_up", "not_made", "replaced"
 
 
+class MediaAssetQuerySet(models.QuerySet):
+    def current(self) -> "MediaAssetQuerySet":
+        """Files not replaced by a newer one: what the entry holds now."""
+        return self.filter(replaced_at__isnull=True)
+
+    def replaced(self) -> "MediaAssetQuerySet":
+        return self.filter(replaced_at__isnull=False)
+
+
+def of_current_file(relation: str = "asset") -> Q:
+    """The condition "belongs to a file not replaced", for rows that point at a file (jobs, renditions)."""
+    return Q(**{f"{relation}__replaced_at__isnull": True})
+
+
 class MediaAsset(models.Model):
     """A finished original file of an entry, in private storage. The newest one not replaced is the entry's."""
 
@@ -149,6 +164,8 @@ class MediaAsset(models.Model):
     facts = models.JSONField(_("what probing found"), default=dict, blank=True)
     # Set when the entrant was emailed that this file needs their action, so they are told once.
     action_emailed_at = models.DateTimeField(_("entrant told at"), null=True, blank=True)
+
+    objects = MediaAssetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("file")

@@ -10,7 +10,7 @@ from contest.models import Contest
 
 from . import selectors, storage_check
 from .media import sweeper
-from .models import GAVE_UP, ProcessingJob
+from .models import GAVE_UP, ProcessingJob, of_current_file
 
 SHOWN = 100
 
@@ -23,7 +23,7 @@ def processing(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     late = sweeper.unfinished_for_a_day(now=now).filter(asset__entry__contest=contest)
     held = (
-        ProcessingJob.objects.filter(asset__entry__contest=contest, asset__replaced_at__isnull=True, error_code=GAVE_UP)
+        ProcessingJob.objects.filter(of_current_file(), asset__entry__contest=contest, error_code=GAVE_UP)
         .select_related("asset__entry")
         .order_by("-finished_at")
     )

@@ -51,7 +51,7 @@ def export(*, user: User, into: ExportFolder) -> None:
     into.records("processing_jobs", ProcessingJob.objects.filter(asset__entry__entrant=user))
     into.records("release_forms_and_captions", Attachment.objects.filter(entry__entrant=user))
     into.records("uploads", Upload.objects.filter(owner=user))
-    originals = MediaAsset.objects.filter(entry__entrant=user, replaced_at__isnull=True).exclude(file="")
+    originals = MediaAsset.objects.current().filter(entry__entrant=user).exclude(file="")
     for asset in originals.select_related("entry"):
         into.file(f"files/{asset.entry.reference}.{asset.file_format}", asset.file)
     for attachment in Attachment.objects.filter(entry__entrant=user).select_related("entry"):

@@ -79,7 +79,7 @@ def may_continue_upload(user, upload, *, now: datetime) -> Verdict:
 def file_started_at(entry) -> datetime | None:
     """When the upload of the entry's current file began (for the grace period), if it came by upload."""
     return (
-        MediaAsset.objects.filter(entry=entry, replaced_at__isnull=True)
+        MediaAsset.objects.current().filter(entry=entry)
         .values_list("upload__created_at", flat=True)
         .first()
     )

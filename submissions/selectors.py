@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .enums import FileState, JobKind, JobQueue, JobStatus
+from .enums import FileState, JobKind, JobQueue, JobStatus, Spec
 from .models import NOT_MADE, Entry, MediaAsset, ProcessingJob, Rendition
 
 # How many of a queue's last finished jobs give its time per job, and how far back they may go.
@@ -26,10 +26,10 @@ RATE_HORIZON = timedelta(days=1)
 
 # Which renditions show a file on its owner's page, by what its jobs make.
 PREVIEW_SPECS = {
-    "image": ("display.webp", "thumb.webp"),
-    "video": ("video.mp4", "poster.jpg"),
-    "audio": ("audio.m4a", "waveform.png"),
-    "pdf": ("preview.jpg",),
+    "image": (Spec.DISPLAY_WEBP, Spec.THUMB_WEBP),
+    "video": (Spec.VIDEO, Spec.POSTER),
+    "audio": (Spec.AUDIO, Spec.WAVEFORM),
+    "pdf": (Spec.PREVIEW,),
 }
 FINAL_STATES = frozenset({FileState.READY, FileState.NEEDS_ACTION, FileState.HELD})
 
@@ -38,7 +38,7 @@ def current_assets() -> Prefetch:
     """For `prefetch_related` on entries: only the file not replaced, with its jobs and renditions."""
     return Prefetch(
         "assets",
-        queryset=MediaAsset.objects.filter(replaced_at__isnull=True).prefetch_related(
+        queryset=MediaAsset.objects.current().prefetch_related(
             Prefetch("jobs", queryset=ProcessingJob.objects.order_by("pk")), "renditions"
         ),
         to_attr="current_assets",
@@ -50,7 +50,7 @@ def current_file(entry: Entry) -> MediaAsset | None:
     if hasattr(entry, "current_assets"):
         return entry.current_assets[0] if entry.current_assets else None
     return (
-        entry.assets.filter(replaced_at__isnull=True)
+        entry.assets.current()
         .prefetch_related(Prefetch("jobs", queryset=ProcessingJob.objects.order_by("pk")), "renditions")
         .first()
     )

@@ -683,7 +683,7 @@ def _finish_shared(*, upload: Upload, now: datetime) -> MediaAsset:
 
 def _make_it_the_entrys(*, upload: Upload, name: str, sha256: str, file_format: str, now: datetime) -> MediaAsset:
     """In the caller's transaction: the stored file becomes the entry's, the one before it is replaced."""
-    replaced = list(MediaAsset.objects.select_for_update().filter(entry=upload.entry, replaced_at__isnull=True))
+    replaced = list(MediaAsset.objects.select_for_update().current().filter(entry=upload.entry))
     asset = MediaAsset.objects.create(
         entry=upload.entry,
         upload=upload,

@@ -18,7 +18,7 @@ from . import attachments, rules, selectors, services
 from .enums import EntryStatus
 from .forms import CaptionsForm, CoCreatorForm, EntryForm, ReleaseFormForm
 from .media.serve import serve_download, serve_file
-from .models import Attachment, CoCreator, Entry, MediaAsset, Rendition
+from .models import Attachment, CoCreator, Entry, MediaAsset, Rendition, of_current_file
 
 
 def _show(request: HttpRequest, refusal: services.EntryRefused) -> None:
@@ -254,7 +254,7 @@ def asset_download(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     """An original file, for its owner and the contest's organizers: never inline, never sniffed, never able to
     run script."""
     entry = _entry(request, reference, "submissions.view_entry_files")
-    asset = get_object_or_404(MediaAsset.objects.exclude(file=""), pk=pk, entry=entry, replaced_at__isnull=True)
+    asset = get_object_or_404(MediaAsset.objects.current().exclude(file=""), pk=pk, entry=entry)
     return serve_download(request, asset.file, download_name=f"{entry.reference}.{asset.file_format}")
 
 
@@ -273,9 +273,9 @@ def rendition(request: HttpRequest, reference: str, pk: int, spec: str) -> HttpR
     entry = _entry(request, reference, "submissions.view_entry_files")
     made = get_object_or_404(
         Rendition.objects.select_related("asset"),
+        of_current_file(),
         asset__pk=pk,
         asset__entry=entry,
-        asset__replaced_at__isnull=True,
         spec=spec,
     )
     return serve_file(request, made.file, content_type=made.content_type, download_name=f"{entry.reference}-{spec}")

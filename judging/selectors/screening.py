@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from contest.models import Contest, Registration
 from submissions.enums import AttachmentKind, EntryStatus, JobStatus
-from submissions.models import Attachment, Entry, MediaAsset, ProcessingJob
+from submissions.models import Attachment, Entry, MediaAsset, ProcessingJob, of_current_file
 from submissions.words import word_count
 
 from .common import Page, _has_related, _limit
@@ -28,10 +28,9 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = S
     """Submitted entries with their decision (or None) and the automatic flags an organizer should look at:
     the age decision, processing failures, too long a work, too many words, the same file sent twice; and the
     signed release forms. Four queries."""
-    current_assets = MediaAsset.objects.filter(replaced_at__isnull=True)
-    same_file_elsewhere = MediaAsset.objects.filter(
+    current_assets = MediaAsset.objects.current()
+    same_file_elsewhere = current_assets.filter(
         entry__contest=contest,
-        replaced_at__isnull=True,
         sha256__in=current_assets.filter(entry=OuterRef(OuterRef("pk"))).values("sha256"),
     ).exclude(entry=OuterRef("pk"))
     entries = (
@@ -42,9 +41,7 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = S
                 Registration.objects.filter(contest=contest, user=OuterRef("entrant_id")).values("status")[:1]
             ),
             failed_processing=Exists(
-                ProcessingJob.objects.filter(
-                    asset__entry=OuterRef("pk"), asset__replaced_at__isnull=True, status=JobStatus.FAILED
-                )
+                ProcessingJob.objects.filter(of_current_file(), asset__entry=OuterRef("pk"), status=JobStatus.FAILED)
             ),
             duplicate_file=Exists(same_file_elsewhere),
         )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname as localized
 
 from accounts.models import User
 from contest import audit
@@ -18,10 +19,9 @@ from ..models import Criterion, PanelMember, Round, RoundEntry
 from .common import JudgingRefused, managed_round, require_organizer, require_state
 from .results import results_changed
 
-LANGUAGE_CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 ROUND_FIELDS = (
     "name",
-    *(f"name_{code}" for code in LANGUAGE_CODES),
+    *(localized("name", code) for code in settings.LANGUAGE_CODES),
     "blind",
     "judges_per_entry",
     "avoid_same_country",
@@ -33,9 +33,9 @@ ROUND_AUDIT_FIELDS = (*ROUND_FIELDS, "position", "state", "discussion_open", "re
 CRITERION_FIELDS = (
     "position",
     "name",
-    *(f"name_{code}" for code in LANGUAGE_CODES),
+    *(localized("name", code) for code in settings.LANGUAGE_CODES),
     "guidance",
-    *(f"guidance_{code}" for code in LANGUAGE_CODES),
+    *(localized("guidance", code) for code in settings.LANGUAGE_CODES),
     "weight",
     "scale_min",
     "scale_max",

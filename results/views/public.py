@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 
 from contest import deadlines
+from submissions.enums import Spec
 from submissions.media.serve import serve_file
-from submissions.models import Entry, Rendition
+from submissions.models import Entry, Rendition, of_current_file
 
 from .. import selectors
 from ..certificates import render_certificate
@@ -17,8 +18,8 @@ from ..models import Award
 from .common import announced_contest
 
 # Pictures the exhibition may show for a shortlisted entry that did not win (served privately, never published).
-EXHIBITION_SPECS = ("poster.jpg", "thumb.webp", "thumb.jpg", "display.jpg", "display.webp", "preview.jpg",
-                    "waveform.png")
+EXHIBITION_SPECS = (Spec.POSTER, Spec.THUMB_WEBP, Spec.THUMB_JPEG, Spec.DISPLAY_JPEG, Spec.DISPLAY_WEBP, Spec.PREVIEW,
+                    Spec.WAVEFORM)
 
 
 def gallery(request: HttpRequest, slug: str) -> HttpResponse:
@@ -32,7 +33,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
         "criterion": results.tie_break_criterion,
         "preview": not deadlines.results_visible(contest),
         "og_image": next(
-            (item.files[spec].file.url for item in items for spec in ("poster.jpg", "display.jpg", "thumb.jpg")
+            (item.files[spec].file.url for item in items for spec in (Spec.POSTER, Spec.DISPLAY_JPEG, Spec.THUMB_JPEG)
              if spec in item.files),
             "",
         ),
@@ -54,8 +55,8 @@ def exhibition(request: HttpRequest, slug: str) -> HttpResponse:
 def exhibition_picture(request: HttpRequest, slug: str, rendition_id: int) -> HttpResponse:
     """A shortlisted entry's picture, from private storage, only after the announcement."""
     contest, _results = announced_contest(request, slug)
-    rendition = get_object_or_404(Rendition.objects.select_related("asset"), pk=rendition_id,
-                                  asset__entry__contest=contest, asset__replaced_at__isnull=True,
+    rendition = get_object_or_404(Rendition.objects.select_related("asset"), of_current_file(), pk=rendition_id,
+                                  asset__entry__contest=contest,
                                   spec__in=EXHIBITION_SPECS)
     if rendition.asset.entry_id not in selectors.shortlisted_entry_ids(contest=contest):
         raise Http404

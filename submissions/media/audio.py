@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from ..enums import Spec
 from . import ffmpeg
 from .base import Facts, MediaRejected, Output
 from .video import AUDIO_CODECS, check_duration, formats_in_words
@@ -53,7 +54,7 @@ def check_audio(facts: Facts, category) -> None:
 
 def render_audio(path: Path, out_dir: Path, facts: Facts) -> Output:
     """audio.m4a: AAC (copied when the original already is), index at the front, no tags or cover art."""
-    target = Path(out_dir) / "audio.m4a"
+    target = Path(out_dir) / Spec.AUDIO
     args = [*ffmpeg.input_args(path), "-map", "0:a:0", "-vn", "-sn", "-dn"]
     if facts.audio_codec == "aac":
         args += ["-c:a", "copy"]
@@ -64,12 +65,12 @@ def render_audio(path: Path, out_dir: Path, facts: Facts) -> Output:
     args += [*ffmpeg.without_metadata(), *ffmpeg.at_most(facts), "-movflags", "+faststart", "-f", "ipod", "-y",
              str(target)]
     ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=0.5))
-    return Output(spec="audio.m4a", path=target, content_type="audio/mp4", duration_seconds=facts.duration_seconds)
+    return Output(spec=Spec.AUDIO, path=target, content_type="audio/mp4", duration_seconds=facts.duration_seconds)
 
 
 def render_waveform(path: Path, out_dir: Path, facts: Facts) -> Output:
     """waveform.png: the whole recording's loudness, in the site's accent on a transparent background."""
-    target = Path(out_dir) / "waveform.png"
+    target = Path(out_dir) / Spec.WAVEFORM
     width, height = (int(side) for side in WAVEFORM_SIZE.split("x"))
     drawing = f"[0:a:0]aformat=channel_layouts=mono,showwavespic=s={WAVEFORM_SIZE}:colors={WAVEFORM_COLOUR}"
     # A square-root scale keeps a quiet voice visible next to loud music.
@@ -79,7 +80,7 @@ def render_waveform(path: Path, out_dir: Path, facts: Facts) -> Output:
     ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=0.5))
     if not target.exists() or target.stat().st_size == 0:
         raise ffmpeg.unreadable()
-    return Output(spec="waveform.png", path=target, content_type="image/png", width=width, height=height,
+    return Output(spec=Spec.WAVEFORM, path=target, content_type="image/png", width=width, height=height,
                   duration_seconds=facts.duration_seconds)
 
 

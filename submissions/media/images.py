@@ -24,6 +24,7 @@ from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from contest.enums import MediaKind
 
+from ..enums import Spec
 from .base import Facts, MediaRejected, Output
 
 if TYPE_CHECKING:  # the models are not needed to run a step, so a benchmark can import it without Django's apps
@@ -389,8 +390,8 @@ def render_image(path: Path, out_dir: Path) -> list[Output]:
     thumb = display.copy()
     thumb.thumbnail(_box(display.size, THUMB), THUMB_FILTER, reducing_gap=REDUCING_GAP)
     return [
-        _save(thumb, out_dir, "thumb.webp"),
-        _save(thumb, out_dir, "thumb.jpg"),
-        _save(display, out_dir, "display.webp"),
-        _save(display, out_dir, "display.jpg"),
+        _save(thumb, out_dir, Spec.THUMB_WEBP),
+        _save(thumb, out_dir, Spec.THUMB_JPEG),
+        _save(display, out_dir, Spec.DISPLAY_WEBP),
+        _save(display, out_dir, Spec.DISPLAY_JPEG),
     ]

@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..enums import Spec
 from ..words import word_count
 from .base import Facts, MediaRejected, MediaTransient, Output
 
@@ -330,9 +331,9 @@ def render_pdf_preview(path: Path, out_dir: Path) -> Output:
     _check_bytes(path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = (out_dir / "preview.jpg").resolve()
+    target = (out_dir / Spec.PREVIEW).resolve()
     answer = _run_child("render", Path(path).resolve(), str(target))
-    return Output(spec="preview.jpg", path=target, content_type="image/jpeg", width=answer["width"],
+    return Output(spec=Spec.PREVIEW, path=target, content_type="image/jpeg", width=answer["width"],
                   height=answer["height"])
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from ..enums import JobKind, JobStatus
-from ..models import MediaAsset, ProcessingJob, Rendition
+from ..models import MediaAsset, ProcessingJob, Rendition, of_current_file
 from . import jobs, messages
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def sweep(*, now: datetime) -> dict[str, int]:
     if counts["queued"]:
         logger.warning("sent %s queued jobs again: their messages were lost", counts["queued"])
     # Files whose jobs were never created (the process died right after the upload's commit).
-    orphans = MediaAsset.objects.filter(replaced_at__isnull=True, created_at__lt=stale, jobs__isnull=True)
+    orphans = MediaAsset.objects.current().filter(created_at__lt=stale, jobs__isnull=True)
     for asset_id in orphans.exclude(file="").values_list("pk", flat=True):
         jobs.start_processing(asset_id=asset_id)
         counts["files"] += 1
@@ -77,7 +77,7 @@ def lost_messages(*, now: datetime) -> list[int]:
     long_ago = now - timedelta(seconds=settings.MEDIA_JOB_QUEUED_STALE_SECONDS)
     probe_done = ProcessingJob.objects.filter(asset=OuterRef("asset"), kind=JobKind.PROBE, status=JobStatus.DONE)
     due = list(
-        ProcessingJob.objects.filter(status=JobStatus.QUEUED, asset__replaced_at__isnull=True)
+        ProcessingJob.objects.filter(of_current_file(), status=JobStatus.QUEUED)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=grace))
         .filter(Q(kind=JobKind.PROBE) | Exists(probe_done))
         .values_list("pk", "enqueued_at")
@@ -97,14 +97,14 @@ def _forget_marks_of_ended_jobs() -> None:
 
 def cancel_jobs_of_gone_files(*, now: datetime) -> int:
     """Jobs left unfinished on files replaced or deleted since (their worker was away, say) end as cancelled."""
-    gone = MediaAsset.objects.filter(Q(replaced_at__isnull=False) | Q(file=""), jobs__status__in=UNFINISHED)
+    gone = (MediaAsset.objects.replaced() | MediaAsset.objects.filter(file="")).filter(jobs__status__in=UNFINISHED)
     return jobs.cancel_jobs(asset_ids=list(gone.values_list("pk", flat=True).distinct()), now=now)
 
 
 def remove_replaced_renditions() -> int:
     """A replaced file's renditions go with it, from storage too, so nothing of it can be served."""
     removed = 0
-    for rendition in Rendition.objects.filter(asset__replaced_at__isnull=False):
+    for rendition in Rendition.objects.exclude(of_current_file()):
         rendition.file.delete(save=False)
         rendition.delete()
         removed += 1

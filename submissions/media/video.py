@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from ..enums import Spec
 from . import ffmpeg
 from .base import Facts, MediaRejected, Output
 
@@ -158,7 +159,7 @@ def render_video(path: Path, out_dir: Path, facts: Facts, *, how: str | None = N
 
     `how` overrides plan_video's choice (the benchmark transcodes a clip that could be copied).
     """
-    target = Path(out_dir) / "video.mp4"
+    target = Path(out_dir) / Spec.VIDEO
     how = how or plan_video(facts)
     width, height = (facts.width, facts.height) if how == "remux" else target_size(facts)
     args = [*ffmpeg.input_args(path), "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
@@ -184,13 +185,13 @@ def render_video(path: Path, out_dir: Path, facts: Facts, *, how: str | None = N
     args += [*ffmpeg.without_metadata(), *ffmpeg.at_most(facts), "-movflags", "+faststart", "-f", "mp4", "-y",
              str(target)]
     ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=4.0))
-    return Output(spec="video.mp4", path=target, content_type="video/mp4", width=width, height=height,
+    return Output(spec=Spec.VIDEO, path=target, content_type="video/mp4", width=width, height=height,
                   duration_seconds=facts.duration_seconds)
 
 
 def render_poster(path: Path, out_dir: Path, facts: Facts) -> Output:
     """poster.jpg: one frame from near the start (past a fade-in), as big as the rendition, no metadata."""
-    target = Path(out_dir) / "poster.jpg"
+    target = Path(out_dir) / Spec.POSTER
     width, height = target_size(facts)
     at = min(POSTER_AT_MOST_SECONDS, (facts.duration_seconds or 0) / 10)
     # -ss before -i seeks in the container to the keyframe before `at` and decodes only from there.
@@ -200,7 +201,7 @@ def render_poster(path: Path, out_dir: Path, facts: Facts) -> Output:
     ffmpeg.run("ffmpeg", args, timeout=ffmpeg.time_allowed(facts, per_second=0.0, at_least=60))
     if not target.exists() or target.stat().st_size == 0:
         raise ffmpeg.unreadable()
-    return Output(spec="poster.jpg", path=target, content_type="image/jpeg", width=width, height=height)
+    return Output(spec=Spec.POSTER, path=target, content_type="image/jpeg", width=width, height=height)
 
 
 __all__ = [

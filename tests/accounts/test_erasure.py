@@ -355,7 +355,7 @@ def test_after_erasure_nothing_about_the_person_is_left_but_what_the_contests_ke
     # No table holds their address or name any more; the statistics still count their registration.
     assert rows_naming(EMAIL, NAME, PUBLIC_NAME) == []
     (left,) = AnonymisedRegistration.objects.filter(contest__slug="open-2026")
-    assert (left.country, left.age_band, left.status) == ("BE", "20–24", "eligible")
+    assert (left.country, left.age_band, left.status) == ("BE", "24–26", "eligible")
     # The entry they helped make stays its entrant's, without them.
     friends = person.facts["friends_entry"]
     assert Entry.objects.filter(pk=friends.pk).exists()

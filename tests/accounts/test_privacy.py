@@ -183,7 +183,7 @@ def test_deleting_the_account_keeps_an_anonymous_count_of_the_registration(clien
     (left,) = AnonymisedRegistration.objects.all()
     assert left.contest.slug == "voices-2026"
     assert left.country == "LB"
-    assert left.age_band == "20–24"
+    assert left.age_band == "21–23"
     assert left.status == "eligible"
     assert left.registered_on == timezone.now().date()
 
