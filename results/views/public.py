@@ -10,7 +10,7 @@ from contest import deadlines
 from submissions.media.serve import serve_file
 from submissions.models import Entry, Rendition
 
-from .. import selectors
+from .. import extensions, selectors
 from ..certificates import render_certificate
 from ..enums import TieBreakStep
 from ..models import Award
@@ -31,6 +31,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
         "steps": [TieBreakStep(step) for step in results.steps],
         "criterion": results.tie_break_criterion,
         "preview": not deadlines.results_visible(contest),
+        "sections": extensions.gallery_sections(contest=contest),
         "og_image": next(
             (item.files[spec].file.url for item in items for spec in ("poster.jpg", "display.jpg", "thumb.jpg")
              if spec in item.files),
