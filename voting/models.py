@@ -78,6 +78,8 @@ class Ballot(models.Model):
     cast_at = models.DateTimeField(_("cast at"))
     changed_at = models.DateTimeField(_("last changed at"))
     changes = models.PositiveIntegerField(_("changes"), default=0)
+    # When the last link followed was asked for: a link asked for at or before it was used, or superseded.
+    link_asked_at = models.DateTimeField(_("last link asked for at"))
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("voided by"))

@@ -2,8 +2,8 @@
 
 A visitor asks for a ballot with an entry and an email address; the address gets a signed link (Django's
 signing, valid a day) that carries the vote, the entry, the address and the time it was asked for. Following
-it casts or changes their ballot. A link is good once: a ballot changed after the link was made refuses it, so
-an older link cannot undo a later choice.
+it casts or changes their ballot. A link is good once: the ballot keeps when its last link was asked for, and
+refuses that link and any asked for earlier, so an older link cannot undo a later choice.
 """
 
 import ipaddress
@@ -53,7 +53,8 @@ class Address:
             return cls(digest="", block="", country=country)
         prefix = 24 if address.version == 4 else 48
         block = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-        return cls(digest=salted_hmac("voting.address", str(address)).hexdigest(), block=str(block),
+        digest = salted_hmac("voting.address", str(address), algorithm="sha256").hexdigest()
+        return cls(digest=digest, block=str(block),
                    country=country.upper()[:2] if country.isalpha() else "")
 
 
@@ -65,7 +66,7 @@ def normalised(email: str) -> str:
 
 def voter_of(email: str) -> str:
     """The keyed digest a ballot keeps instead of the address: equal for one address, unreadable without the key."""
-    return salted_hmac("voting.voter", normalised(email)).hexdigest()
+    return salted_hmac("voting.voter", normalised(email), algorithm="sha256").hexdigest()
 
 
 def _require_organizer(by: User, contest: Contest) -> None:
@@ -208,8 +209,8 @@ def ballot_link(*, vote: Vote, entry_id: int, email: str, now: datetime) -> str:
     if disposable.refused(domain, settings_of(vote.contest).refused_domains):
         raise VoteRefused(_("Addresses at %(domain)s are not accepted for this vote: use an address of your own "
                             "that you keep.") % {"domain": domain}, field="email")
-    return signing.dumps({"v": vote.pk, "n": entry.pk, "e": email.strip(), "t": now.timestamp()}, salt=LINK_SALT,
-                         compress=True)
+    data = {"v": vote.pk, "n": entry.pk, "e": email.strip(), "t": now.astimezone(UTC).isoformat()}
+    return signing.dumps(data, salt=LINK_SALT, compress=True)
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def read_link(token: str, *, now: datetime) -> Link:
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=LINK_VALID_FOR)
         vote = Vote.objects.select_related("contest", "category").get(pk=int(data["v"]))
-        entry_id, email, asked_at = int(data["n"]), str(data["e"]), datetime.fromtimestamp(float(data["t"]), tz=UTC)
+        entry_id, email, asked_at = int(data["n"]), str(data["e"]), datetime.fromisoformat(str(data["t"]))
     except signing.SignatureExpired:
         raise VoteRefused(_("This link has expired: vote again to get a new one."), status=410) from None
     except (signing.BadSignature, Vote.DoesNotExist, KeyError, TypeError, ValueError):
@@ -246,17 +247,19 @@ def cast_ballot(*, link: Link, address: Address, now: datetime) -> tuple[Ballot,
                 with transaction.atomic():
                     ballot = Ballot.objects.create(
                         vote=link.vote, entry=link.entry, voter=voter,
-                        email_domain=normalised(link.email).rpartition("@")[2], cast_at=now, changed_at=now, **facts,
+                        email_domain=normalised(link.email).rpartition("@")[2], cast_at=now, changed_at=now,
+                        link_asked_at=link.asked_at, **facts,
                     )
                 return ballot, True
             except IntegrityError:  # the same voter's other link, a moment earlier
                 ballot = Ballot.objects.select_for_update().get(vote=link.vote, voter=voter)
         if ballot.voided_at is not None:
             raise VoteRefused(_("Your vote was voided by the organizers and cannot be changed."), status=403)
-        if ballot.changed_at >= link.asked_at:
+        if ballot.link_asked_at >= link.asked_at:
             raise VoteRefused(_("This link was used already. To change your vote, choose again: a new link "
                                 "will be sent."), status=409)
         ballot.entry, ballot.changed_at, ballot.changes = link.entry, now, ballot.changes + 1
+        ballot.link_asked_at = link.asked_at
         for name, value in facts.items():
             setattr(ballot, name, value)
         ballot.save()

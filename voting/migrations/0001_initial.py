@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
                 ('cast_at', models.DateTimeField(verbose_name='cast at')),
                 ('changed_at', models.DateTimeField(verbose_name='last changed at')),
                 ('changes', models.PositiveIntegerField(default=0, verbose_name='changes')),
+                ('link_asked_at', models.DateTimeField(verbose_name='last link asked for at')),
                 ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided at')),
                 ('void_reason', models.TextField(blank=True, verbose_name='reason for voiding')),
                 ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='submissions.entry', verbose_name='entry')),
