@@ -100,7 +100,7 @@ def open_vote(*, contest: Contest, category: Category | None, opens_at: datetime
     if closes_at <= now:
         raise VoteRefused(_("The closing time has passed already: choose a later one."))
     if Vote.objects.filter(contest=contest, category=category).exists():
-        raise VoteRefused(_("There is already a vote for this: close it or change nothing."))
+        raise VoteRefused(_("There is already a vote for this scope: it is in the list of votes."))
     vote = Vote(contest=contest, category=category, opens_at=opens_at, closes_at=closes_at, opened_by=by)
     if len(selectors.choices(vote=vote)) < 2:
         raise VoteRefused(_("A vote needs at least two shortlisted entries to choose from; this one has fewer."))
@@ -108,7 +108,7 @@ def open_vote(*, contest: Contest, category: Category | None, opens_at: datetime
         with transaction.atomic():
             vote.save()
     except IntegrityError:  # another organizer opened it at the same moment
-        raise VoteRefused(_("There is already a vote for this: close it or change nothing.")) from None
+        raise VoteRefused(_("There is already a vote for this scope: it is in the list of votes.")) from None
     _record(AuditAction.VOTE_OPENED, vote, None, by, now)
     return vote
 

@@ -141,6 +141,10 @@ def test_a_burst_from_one_block_is_flagged_and_its_votes_listed(client, made, vo
     # The review list shows the burst's six votes, each with a form to void it.
     assert page.content.decode().count('name="reason"') == 6
     assert "203.0.113.10" not in page.content.decode()  # addresses are not kept, only their block
+    one_block = client.get(reverse("voting:integrity", args=[made.contest.slug, vote.pk]),
+                           {"block": "192.0.21.0/24"})
+    assert "Votes from 192.0.21.0/24" in text(one_block)
+    assert one_block.content.decode().count('name="reason"') == 1
 
 
 def test_a_voided_vote_is_audited_and_no_longer_counted(client, made, vote):

@@ -115,7 +115,7 @@ def integrity(request: HttpRequest, slug: str, vote_id: int) -> HttpResponse:
         "contest": vote.contest, "vote": vote, "figures": figures,
         "countries": [(countries.name(code) if code else "", n) for code, n in figures.countries],
         "ballots": selectors.ballots_for_review(vote=vote, block=block, domain=domain),
-        "block": block, "domain": domain, "void_form": VoidForm(),
+        "review_block": block, "review_domain": domain,
     })
 
 
