@@ -249,3 +249,32 @@ def test_a_voters_ballot_is_in_their_download_and_gone_with_their_account(made, 
 
     delete_account(user=person, now=timezone.now())
     assert list(Ballot.objects.values_list("entry", flat=True)) == [made.entries[0].pk]
+
+
+def test_the_organizer_opens_a_vote_in_the_contests_time_and_it_is_audited(client, made):
+    client.force_login(made.organizer)
+    url = reverse("voting:open", args=[made.contest.slug])
+    zone = made.contest.zone
+    today = timezone.now().astimezone(zone)
+    opens, closes = today - timedelta(hours=1), today + timedelta(days=3)
+    form = {"category": "", "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": closes.strftime("%Y-%m-%dT%H:%M")}
+
+    done = client.post(url, form, follow=True)
+    assert "The vote is set" in text(done)
+    vote = made.contest.votes.get()
+    assert vote.opens_at == opens.replace(second=0, microsecond=0) and vote.category is None
+    event = AuditEvent.objects.get(action="vote.opened")
+    assert event.actor_id == made.organizer.pk and event.after["state"] == "open"
+
+    again = client.post(url, form, follow=True)
+    assert "There is already a vote for this scope" in text(again)
+    category = made.entries[0].category
+    backwards = client.post(url, {**form, "category": category.pk, "closes_at": form["opens_at"]}, follow=True)
+    assert "must close after it opens" in text(backwards)
+    nonsense = client.post(url, {**form, "opens_at": "soon"}, follow=True)
+    assert "Give the date and time as" in text(nonsense)
+    assert made.contest.votes.count() == 1
+    # The manage page offers to close an open vote, not to publish its totals before it has closed.
+    page = client.get(reverse("voting:manage", args=[made.contest.slug])).content.decode()
+    assert "Close the vote now" in page and "Publish the totals" not in page

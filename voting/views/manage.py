@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
+from contest import deadlines
 from contest.models import Contest
 
 from .. import selectors, services
@@ -48,12 +49,15 @@ def _errors_shown(request: HttpRequest, form) -> bool:
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     contest = _managed(request, slug)
     settings = services.settings_of(contest)
+    now = timezone.now()
+    votes = selectors.votes_of(contest)
+    for vote in votes:
+        vote.time_over = deadlines.vote_time_over(vote, now)
     return render(request, "voting/manage.html", {
         "contest": contest,
-        "votes": selectors.votes_of(contest),
+        "votes": votes,
         "vote_form": VoteForm(contest=contest),
         "domains_form": DomainsForm(initial={"domains": "\n".join(settings.refused_domains)}),
-        "now": timezone.now(),
     })
 
 
