@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from accounts.services import delete_account, export_personal_data
 from contest.models import AuditEvent
-from tests.factories import UserFactory
+from submissions.models import Entry
+from tests.factories import CategoryFactory, UserFactory
 from tests.pages import text
 from tests.results.helpers import judged_contest
 from voting import services
@@ -278,3 +279,27 @@ def test_the_organizer_opens_a_vote_in_the_contests_time_and_it_is_audited(clien
     # The manage page offers to close an open vote, not to publish its totals before it has closed.
     page = client.get(reverse("voting:manage", args=[made.contest.slug])).content.decode()
     assert "Close the vote now" in page and "Publish the totals" not in page
+
+
+def test_a_category_vote_offers_only_that_categorys_shortlist(client, made):
+    other = CategoryFactory(contest=made.contest, title="Photo")
+    Entry.objects.filter(pk__in=[made.entries[0].pk, made.entries[3].pk]).update(category=other)
+    now = timezone.now()
+    vote = services.open_vote(contest=made.contest, category=other, opens_at=now, closes_at=now + timedelta(days=1),
+                              by=made.organizer, now=now)
+    page = text(client.get(ballot_url(vote)))
+    assert made.entries[0].title in page and made.entries[3].title in page
+    assert made.entries[1].title not in page and made.entries[2].title not in page
+    refused = ask(client, vote, made.entries[1], "a@example.org")
+    assert refused.status_code == 400 and "Choose one of the works listed" in text(refused)
+
+
+def test_a_link_followed_after_the_close_is_refused(client, made, vote):
+    ask(client, vote, made.entries[0], "late@example.org")
+    link = emailed_link()
+    services.close_vote(vote=vote, by=made.organizer, now=timezone.now())
+    late = client.post(link, {"token": link.split("token=")[1]})
+    assert late.status_code == 403 and "The vote has closed" in text(late)
+    assert not Ballot.objects.exists()
+    page = client.get(ballot_url(vote))
+    assert "The vote has closed" in text(page) and 'name="email"' not in page.content.decode()
