@@ -1,4 +1,5 @@
-"""What the apps above results add to its pages: a section of the winners' gallery (the people's choice).
+"""What the apps above results add to its pages: a section of the winners' gallery and the exhibition (the
+people's choice).
 
 Results imports no app above it, so such an app registers here, in its `AppConfig.ready()`, a template and a
 function `context(contest=…)` that answers that template's context, or None to leave the section out.

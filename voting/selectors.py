@@ -151,15 +151,15 @@ def integrity(*, vote: Vote, top: int = 50) -> Integrity:
     )
 
 
-def ballots_for_review(*, vote: Vote, block: str = "", domain: str = "", limit: int = 200) -> list[Ballot]:
-    """The ballots an organizer looks at: one block's or one domain's, else those in a burst, newest first."""
+def ballots_for_review(*, vote: Vote, bursts: list[Burst], block: str = "", domain: str = "",
+                       limit: int = 200) -> list[Ballot]:
+    """The ballots an organizer looks at: one block's or one domain's, else those of the bursts, newest first."""
     ballots = Ballot.objects.filter(vote=vote).select_related("entry").order_by("-cast_at", "-pk")
     if block:
         return list(ballots.filter(address_block=block)[:limit])
     if domain:
         return list(ballots.filter(email_domain=domain)[:limit])
-    flagged = integrity(vote=vote).bursts
-    blocks = [b.value for b in flagged if b.kind == "block"]
-    domains = [b.value for b in flagged if b.kind == "domain"]
+    blocks = [b.value for b in bursts if b.kind == "block"]
+    domains = [b.value for b in bursts if b.kind == "domain"]
     return list(ballots.filter(Q(address_block__in=blocks) | Q(email_domain__in=domains))[:limit])
 

@@ -48,7 +48,8 @@ def exhibition(request: HttpRequest, slug: str) -> HttpResponse:
         pictures = {r.spec: r for r in asset.renditions.all()} if asset else {}
         picture = next((pictures[spec] for spec in EXHIBITION_SPECS if spec in pictures), None)
         rows.append((standing, entry, picture))
-    context = {"contest": contest, "results": results, "rows": rows, "preview": not deadlines.results_visible(contest)}
+    context = {"contest": contest, "results": results, "rows": rows, "preview": not deadlines.results_visible(contest),
+               "sections": extensions.gallery_sections(contest=contest)}
     return render(request, "results/exhibition.html", context)
 
 

@@ -52,6 +52,9 @@ def ask(client, vote, entry, email, **extra):
 
 
 def test_a_visitor_votes_by_the_emailed_link_and_changes_their_vote(client, made, vote):
+    # The exhibition and the winners' gallery lead to the vote.
+    for name in ("results:exhibition", "results:gallery"):
+        assert ballot_url(vote) in client.get(reverse(name, args=[made.contest.slug])).content.decode()
     page = client.get(ballot_url(vote))
     assert page.status_code == 200
     for entry in made.entries:

@@ -118,7 +118,7 @@ def integrity(request: HttpRequest, slug: str, vote_id: int) -> HttpResponse:
     return render(request, "voting/integrity.html", {
         "contest": vote.contest, "vote": vote, "figures": figures,
         "countries": [(countries.name(code) if code else "", n) for code, n in figures.countries],
-        "ballots": selectors.ballots_for_review(vote=vote, block=block, domain=domain),
+        "ballots": selectors.ballots_for_review(vote=vote, bursts=figures.bursts, block=block, domain=domain),
         "review_block": block, "review_domain": domain,
     })
 
