@@ -126,6 +126,14 @@ def test_the_organizers_vote_pages_and_the_gallery_pass_axe(page, phone_page, li
     assert page.locator(".voided").count() == 1
     assert Ballot.objects.get(voided_at__isnull=False).entry == made.entries[1]  # the newest, listed first
 
+    # The organizer's pages on a phone, right to left: nothing scrolls sideways.
+    sign_in(phone_page, live_server, made.organizer)
+    for name, path in [("manage", "vote/manage/"), ("integrity", f"vote/manage/{vote.pk}/integrity/")]:
+        phone_page.goto(f"{live_server.url}/ar/contests/{made.contest.slug}/{path}")
+        fits(phone_page)
+        assert_accessible(phone_page, f"vote-{name}-ar-360px")
+    phone_page.context.clear_cookies()
+
     services.close_vote(vote=vote, by=made.organizer, now=timezone.now())
     services.publish_totals(vote=vote, by=made.organizer, now=timezone.now())
     for language in ("ar", "zh-hans"):
