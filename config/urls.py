@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("submissions.urls")),
     path("", include("judging.urls")),
     path("", include("results.urls")),
+    path("", include("voting.urls")),
     path("", include("contest.urls")),
 )
 

@@ -141,3 +141,29 @@ def scores_open(round_, now: datetime) -> Verdict:
 def results_visible(contest) -> bool:
     """Results, the gallery, the exhibition and certificates exist for the public once announced."""
     return contest.status in (ContestStatus.ANNOUNCED, ContestStatus.ARCHIVED)
+
+
+def vote_open(vote, now: datetime) -> Verdict:
+    """A people's-choice vote takes votes (and changes of vote): opened, within its times, results announced.
+
+    `vote` is the voting app's Vote; "open" is its VoteState.OPEN (the contest app imports no app above it).
+    """
+    if archived(vote.contest):
+        return refused(_("This contest is archived: nothing in it can change any more."))
+    if not results_visible(vote.contest):
+        return refused(_("The vote opens with the exhibition, once the results are announced."))
+    if vote.state != "open" or vote_time_over(vote, now):
+        return refused(_("The vote has closed: votes can no longer be cast or changed."))
+    if now < vote.opens_at:
+        return refused(_("The vote has not opened yet."))
+    return ALLOWED
+
+
+def vote_time_over(vote, now: datetime) -> bool:
+    """A people's-choice vote's closing time has passed (whether or not an organizer closed it)."""
+    return now >= vote.closes_at
+
+
+def vote_under_way(vote, now: datetime) -> bool:
+    """Between a people's-choice vote's opening and closing times."""
+    return vote.opens_at <= now < vote.closes_at

@@ -35,6 +35,9 @@ from submissions.enums import AIUse, Declaration, JobStatus
 from submissions.media import jobs
 from submissions.models import Entry, MediaAsset, ProcessingJob
 from submissions.sniff import sniff_format
+from voting import selectors as voting_selectors
+from voting import services as voting
+from voting.models import Vote
 
 from . import media as demo_media
 from .seed import DEMO_PASSWORD, DEMO_PEOPLE, SLUG, TIME_ZONE, DemoLogin, demo_user, fill_contest
@@ -334,9 +337,10 @@ def _process_now(contest: Contest) -> None:
 def seed_announced_edition(*, now: datetime, open_contest: Contest, people: dict) -> Contest:
     """The edition two years back, judged, awarded and announced, with its winners' gallery."""
     existing = Contest.objects.filter(slug=announced_slug(open_contest)).first()
-    if existing is not None:
-        return existing
     organizer = people[DEMO_PEOPLE[0][0]]
+    if existing is not None:
+        seed_vote(contest=existing, organizer=organizer, now=now)
+        return existing
     judges = [people[p[0]] for p in DEMO_PEOPLE if p[2] == Role.JUDGE]
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
             tempfile.TemporaryDirectory(prefix="voices-demo-") as folder, transaction.atomic():
@@ -353,7 +357,32 @@ def seed_announced_edition(*, now: datetime, open_contest: Contest, people: dict
                                   now=now - timedelta(minutes=2))
     results.announce(contest_id=contest.pk, now=now)
     contest.refresh_from_db()
+    seed_vote(contest=contest, organizer=organizer, now=now)
     return contest
+
+
+# The demo's people's-choice ballots: (address, network address, minutes after the opening, entry's position in
+# the exhibition). Five from one block within minutes, so the integrity page shows a burst to look into.
+DEMO_BALLOTS = [
+    *[(f"visitor{i}@example.org", f"192.0.2.{i}", 30 * i, i % 3) for i in range(1, 7)],
+    *[(f"class{i}@school.example", f"198.51.100.{i}", 400 + 2 * i, 0) for i in range(1, 6)],
+    ("reader@example.net", "2001:db8:5:1::7", 900, 1),
+]
+
+
+def seed_vote(*, contest: Contest, organizer, now: datetime) -> None:
+    """A people's-choice vote on the announced edition's exhibition, open for a month, with a few ballots; made
+    once (running the demo again changes nothing)."""
+    if Vote.objects.filter(contest=contest).exists():
+        return
+    opened = now - timedelta(days=1)
+    vote = voting.open_vote(contest=contest, category=None, opens_at=opened, closes_at=now + timedelta(days=30),
+                            by=organizer, now=opened)
+    choices = voting_selectors.choices(vote=vote)
+    for email, address, minutes, position in DEMO_BALLOTS:
+        at = opened + timedelta(minutes=minutes)
+        token = voting.ballot_link(vote=vote, entry_id=choices[position % len(choices)].pk, email=email, now=at)
+        voting.cast_ballot(link=voting.read_link(token, now=at), address=voting.Address.of(address), now=at)
 
 
 def seed_past_editions(*, now: datetime, open_contest: Contest) -> PastEdition:

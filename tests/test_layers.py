@@ -1,4 +1,4 @@
-"""Imports run downward: accounts <- contest <- submissions <- judging <- results <- demo.
+"""Imports run downward: accounts <- contest <- submissions <- judging <- results <- voting <- demo.
 
 Read from the source, not by importing it: every `import` and `from … import` of every module under each
 app, at the top or inside a function, and `import_module("…")` with a written name.
@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-ORDER = ("accounts", "contest", "submissions", "judging", "results", "demo")
+ORDER = ("accounts", "contest", "submissions", "judging", "results", "voting", "demo")
 
 
 def imported_apps(source: str) -> list[tuple[int, str]]:

@@ -7,7 +7,7 @@ import pytest
 from submissions.enums import Spec
 from tests.conftest import ROOT
 
-APPS = ("accounts", "contest", "submissions", "judging", "results", "demo", "health", "benchmarks")
+APPS = ("accounts", "contest", "submissions", "judging", "results", "voting", "demo", "health", "benchmarks")
 
 
 def python_sources():

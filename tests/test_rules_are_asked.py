@@ -8,7 +8,7 @@ from pathlib import Path
 import rules.permissions
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "contest", "submissions", "judging", "results", "health", "demo", "templates")
+APPS = ("accounts", "contest", "submissions", "judging", "results", "voting", "health", "demo", "templates")
 
 
 def _site_code() -> str:
@@ -36,7 +36,7 @@ def test_every_registered_permission_is_asked_by_the_site():
 def test_no_view_or_service_checks_a_role_or_a_deadline_inline():
     """Roles are read in contest/rules.py alone; deadlines are compared in contest/deadlines.py alone."""
     offenders = []
-    for app in ("contest", "submissions", "judging", "results"):
+    for app in ("contest", "submissions", "judging", "results", "voting"):
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts or path.name in ("rules.py", "deadlines.py"):
                 continue

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "submissions",
     "judging",
     "results",
+    "voting",
     "health",
     # On top of every other app: the demo may import any of them, and nothing imports it.
     "demo",
@@ -209,7 +210,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_email": "1/m/user",
+    # People's-choice vote: links asked for, per visitor's network address and per email address, an hour at a
+    # time; ballots cast from one network address in an hour.
+    "vote_link": "30/h/ip,3/h/key",
+    "vote_cast": "60/h/ip",
 }
+# The request header in which the reverse proxy gives the visitor's country (for the vote's integrity page), as
+# Django names it: HTTP_CF_IPCOUNTRY behind Cloudflare, or what nginx's GeoIP module is set to send. Empty: none.
+VOTING_COUNTRY_HEADER = env.str("VOTING_COUNTRY_HEADER", default="")
 # Sign-in by a code sent by email: offered beside the password, and as the way in when a password fails.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # Mail can take minutes to reach a school's or a phone's inbox.

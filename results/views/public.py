@@ -11,7 +11,7 @@ from submissions.enums import Spec
 from submissions.media.serve import serve_file
 from submissions.models import Entry, Rendition, of_current_file
 
-from .. import selectors
+from .. import extensions, selectors
 from ..certificates import render_certificate
 from ..enums import TieBreakStep
 from ..models import Award
@@ -32,6 +32,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
         "steps": [TieBreakStep(step) for step in results.steps],
         "criterion": results.tie_break_criterion,
         "preview": not deadlines.results_visible(contest),
+        "sections": extensions.gallery_sections(contest=contest),
         "og_image": next(
             (item.files[spec].file.url for item in items for spec in (Spec.POSTER, Spec.DISPLAY_JPEG, Spec.THUMB_JPEG)
              if spec in item.files),
@@ -48,7 +49,8 @@ def exhibition(request: HttpRequest, slug: str) -> HttpResponse:
         pictures = {r.spec: r for r in asset.renditions.all()} if asset else {}
         picture = next((pictures[spec] for spec in EXHIBITION_SPECS if spec in pictures), None)
         rows.append((standing, entry, picture))
-    context = {"contest": contest, "results": results, "rows": rows, "preview": not deadlines.results_visible(contest)}
+    context = {"contest": contest, "results": results, "rows": rows, "preview": not deadlines.results_visible(contest),
+               "sections": extensions.gallery_sections(contest=contest)}
     return render(request, "results/exhibition.html", context)
 
 

@@ -17,6 +17,8 @@ from judging.models import Assignment, Criterion, Score
 from results.models import Award, PublishedFile
 from submissions.enums import EntryStatus, JobStatus
 from submissions.models import Entry, MediaAsset, ProcessingJob
+from voting.models import Vote
+from voting.selectors import integrity
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +169,12 @@ def test_the_edition_before_is_announced_with_a_public_gallery():
     text = gallery.content.decode()
     assert "Safe paths to school" in text and "Kwame Entrant" in text
     assert "Letter to a stockpile" not in text, "only awarded works are shown"
+    # Its people's-choice vote is open, with ballots, one burst among them for the integrity page.
+    vote = Vote.objects.get(contest=announced)
+    assert f"/vote/{vote.pk}/" in text
+    assert Client().get(f"/en/contests/{announced.slug}/vote/{vote.pk}/").status_code == 200
+    assert vote.ballots.count() == 12
+    assert [b.value for b in integrity(vote=vote).bursts] == ["198.51.100.0/24", "school.example"]
     assert Client().get(f"/en/contests/{judging_slug(open_contest)}/winners/").status_code == 404
 
 

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         )
         if past.announced is not None:
             self.stdout.write(f"  The edition before it, announced: winners' gallery {site}/contests/"
-                              f"{past.announced.slug}/winners/")
+                              f"{past.announced.slug}/winners/ (with its people's-choice vote, open)")
         if past.skipped:
             self.stdout.write(self.style.WARNING(
                 "  ffmpeg is not on PATH, so these entries were left out: " + ", ".join(past.skipped)
