@@ -8,6 +8,31 @@ from .enums import ContestStatus
 from .models import AuditEvent, Category, Contest, ContestRole, Theme
 
 
+class InContestAdmin:
+    """For a model that belongs to a contest: its theme and category dropdowns offer that contest's only, and
+    its times are typed and shown in the contest's zone."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if object_id else None
+        contest = getattr(obj, "contest", None)
+        request.voices_admin_contest = contest
+        zone = contest.time_zone if contest else timezone.get_current_timezone_name()
+        with timezone.override(zone):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        contest = getattr(request, "voices_admin_contest", None)
+        if contest is not None and db_field.related_model in (Theme, Category):
+            kwargs["queryset"] = db_field.related_model.objects.filter(contest=contest)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @staticmethod
+    def in_contest_zone(moment, contest: Contest) -> str:
+        if moment is None:
+            return "–"
+        return timezone.localtime(moment, contest.zone).strftime("%Y-%m-%d %H:%M") + f" ({contest.time_zone})"
+
+
 class ThemeInline(TranslationStackedInline):
     model = Theme
     extra = 0
