@@ -100,6 +100,10 @@ class NewContestForm(forms.Form):
         label=_("Title (English)"), max_length=200,
         error_messages={"required": _("Give the contest a title.")},
     )
+    summary = forms.CharField(
+        label=_("Summary (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two sentences shown in lists. For a copy, leave empty to keep last year's."),
+    )
     slug = forms.SlugField(
         label=_("Address name"),
         help_text=_("Used in the page address: small letters, digits and hyphens, such as youth-contest-2027."),
@@ -109,7 +113,7 @@ class NewContestForm(forms.Form):
         },
     )
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=time_zone_choices, initial="UTC",
+        label=_("Time zone"), choices=time_zone_choices, initial="UTC", required=False,
         help_text=_("For a copy, the copied contest's zone is kept."),
     )
     opens_at = _local_datetime_field(
@@ -133,6 +137,10 @@ class NewContestForm(forms.Form):
         copying = data.get("copy_from") is not None
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if not copying:
+            if not data.get("summary", "").strip():
+                self.add_error("summary", _("Write one or two sentences on what the contest is about."))
+            if not data.get("time_zone") and "time_zone" not in self.errors:
+                self.add_error("time_zone", _("Choose the contest's time zone."))
             for name in ("opens_at", "closes_at"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Give a date and a time."))

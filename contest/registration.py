@@ -188,15 +188,15 @@ def record_guardian_decision(*, consent: GuardianConsent, consents: bool, ip: st
         registration.save(update_fields=["status"])
 
 
-def must_accept_rules_again(registration: Registration) -> bool:
+def must_accept_rules_again(*, registration: Registration, contest: Contest) -> bool:
     """The rules have a newer version than the one this person accepted: they are asked to accept it."""
-    return registration.rules_version < registration.contest.rules_version
+    return registration.rules_version < contest.rules_version
 
 
 def ask_to_accept_rules(*, contest_id: int, version: int) -> int:
     """Email everyone registered under an older version of the rules, each in their language; how many."""
-    contest = Contest.objects.get(pk=contest_id)
-    if contest.rules_version != version:
+    contest = Contest.objects.filter(pk=contest_id).first()
+    if contest is None or contest.rules_version != version:
         return 0  # A newer version was published meanwhile; its own email asks.
     sent = 0
     waiting = Registration.objects.filter(contest=contest, rules_version__lt=version).select_related("user")

@@ -134,7 +134,7 @@ def create_contest(*, by, now: datetime, **values) -> Contest:
 
 @transaction.atomic
 def copy_contest(*, source: Contest, by, now: datetime, slug: str, title: str,
-                 opens_at: datetime | None = None, closes_at: datetime | None = None) -> Contest:
+                 opens_at: datetime | None = None, closes_at: datetime | None = None, summary: str = "") -> Contest:
     """A draft copy of `source`: its texts in every language, themes, categories, rules and eligibility.
 
     The dates move on a year unless others are given; the rules start again at version 1, since nobody has
@@ -143,6 +143,8 @@ def copy_contest(*, source: Contest, by, now: datetime, slug: str, title: str,
     values = {name: getattr(source, name) for name in _every_language(COPIED_FIELDS, Contest)}
     if source.age_reference == AgeReference.FIXED:
         values["age_reference"] = AgeReference.CLOSING
+    if summary:
+        values["summary_en"] = summary
     contest = Contest(
         **values,
         slug=slug,

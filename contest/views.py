@@ -38,7 +38,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "not_yet_open": deadlines.opens_later(contest, now),
         "taking_entries": bool(deadlines.entries_open(contest, now)),
         "registration": mine,
-        "must_accept_rules": bool(mine and registration.must_accept_rules_again(mine)),
+        "must_accept_rules": bool(mine and registration.must_accept_rules_again(registration=mine, contest=contest)),
     }
     return render(request, "contest/detail.html", context)
 
@@ -77,7 +77,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         status = 200
     mine = Registration.objects.filter(contest=contest, user=request.user).first()
-    accepting_again = mine if mine and registration.must_accept_rules_again(mine) else None
+    again = bool(mine and registration.must_accept_rules_again(registration=mine, contest=contest))
+    accepting_again = mine if again else None
     context = {"contest": contest, "form": form, "accepting_again": accepting_again}
     return render(request, "contest/register.html", context, status=status)
 
@@ -113,7 +114,7 @@ def registration_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "check": check,
         "form": form,
         "consent": getattr(mine, "guardian_consent", None),
-        "must_accept_rules": registration.must_accept_rules_again(mine),
+        "must_accept_rules": registration.must_accept_rules_again(registration=mine, contest=contest),
     }
     return render(request, "contest/registration.html", context, status=status)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import deadlines, services
 from .enums import ContestStatus, Role
 from .forms import (
     CONTEST_TEXTS,
@@ -76,12 +76,12 @@ def new(request: HttpRequest) -> HttpResponse:
             if data["copy_from"]:
                 contest = services.copy_contest(
                     source=data["copy_from"], by=request.user, now=now, slug=data["slug"], title=data["title"],
-                    opens_at=data["opens_at"], closes_at=data["closes_at"],
+                    opens_at=data["opens_at"], closes_at=data["closes_at"], summary=data["summary"],
                 )
                 messages.success(request, _("The copy is ready, as a draft. Check its dates and texts."))
             else:
                 contest = services.create_contest(
-                    by=request.user, now=now, slug=data["slug"], title_en=data["title"], summary_en="",
+                    by=request.user, now=now, slug=data["slug"], title_en=data["title"], summary_en=data["summary"],
                     time_zone=data["time_zone"], opens_at=data["opens_at"], closes_at=data["closes_at"],
                 )
                 messages.success(request, _("The contest is created, as a draft."))
@@ -135,7 +135,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "gaps": _gaps(contest),
         "untranslated": _untranslated(contest),
         "moves": moves,
-        "closing_early": contest.status == ContestStatus.OPEN and contest.closes_at > now,
+        "closing_early": deadlines.before_deadline(contest, now),
         "registrations": registrations,
         "themes": contest.themes.all(),
         "categories": contest.categories.all(),
