@@ -240,11 +240,18 @@ class CategoryForm(forms.ModelForm):
         return category
 
 
+class PartsFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
+
 ThemeFormSet = forms.inlineformset_factory(
-    Contest, Theme, form=ThemeForm, extra=1, can_delete=True
+    Contest, Theme, form=ThemeForm, formset=PartsFormSet, extra=1, can_delete=True
 )
 CategoryFormSet = forms.inlineformset_factory(
-    Contest, Category, form=CategoryForm, extra=1, can_delete=True
+    Contest, Category, form=CategoryForm, formset=PartsFormSet, extra=1, can_delete=True
 )
 
 

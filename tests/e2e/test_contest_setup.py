@@ -176,7 +176,9 @@ def test_an_organizer_copies_last_years_contest_sets_it_up_and_opens_it(
         assert phone_page.locator("html").get_attribute("dir") == "rtl"
         assert no_sideways_scroll(phone_page), f"{name} scrolls sideways at 360 px"
         assert_accessible(phone_page, f"setup-phone-ar-{name}")
+    sign_in(page, live_server, ORGANIZER)
     page.goto(f"{live_server.url}/en/setup/{NEW_SLUG}/texts/")
+    assert page.locator("label[for=id_contest-summary_ru] .missing").is_visible()
     assert_accessible(page, "setup-6-texts")
     page.goto(f"{live_server.url}/ar/setup/{NEW_SLUG}/texts/")
     screenshot(page, "setup-7-texts-ar")
