@@ -57,7 +57,7 @@ def entrant(last_year):
 
 
 def test_an_organizer_copies_last_years_contest_sets_it_up_and_opens_it(
-    page, phone_page, live_server, last_year, entrant, celery_worker
+    browser, page, phone_page, live_server, last_year, entrant, celery_worker
 ):
     mail_dir = worker_mail_dir()
     shutil.rmtree(mail_dir)
@@ -88,8 +88,15 @@ def test_an_organizer_copies_last_years_contest_sets_it_up_and_opens_it(
     page.get_by_label("Closes at").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.").wait_for()
-    assert page.locator(".local-time").first.is_visible()
+    assert page.locator(".local-time").first.is_visible()  # this browser is in UTC: its own time is shown too
     assert_accessible(page, "setup-3-dates")
+    in_zurich = browser.new_context(timezone_id=copy.time_zone)
+    same_zone = in_zurich.new_page()
+    same_zone.context.add_cookies(page.context.cookies())
+    same_zone.goto(page.url)
+    same_zone.get_by_role("heading", name="Dates and limits").wait_for()
+    assert not same_zone.locator(".local-time").first.is_visible()  # in the contest's own zone: said once
+    in_zurich.close()
     copy.refresh_from_db()
     assert copy.closes_at == closes
 
@@ -178,7 +185,7 @@ def test_an_organizer_copies_last_years_contest_sets_it_up_and_opens_it(
         assert_accessible(phone_page, f"setup-phone-ar-{name}")
     sign_in(page, live_server, ORGANIZER)
     page.goto(f"{live_server.url}/en/setup/{NEW_SLUG}/texts/")
-    assert page.locator("label[for=id_contest-summary_ru] .missing").is_visible()
+    assert page.locator("label[for=id_contest-title_ru] .missing").is_visible()
     assert_accessible(page, "setup-6-texts")
     page.goto(f"{live_server.url}/ar/setup/{NEW_SLUG}/texts/")
     screenshot(page, "setup-7-texts-ar")
