@@ -280,3 +280,29 @@ def test_the_admin_entry_form_offers_only_its_contests_themes_and_categories(cli
     assert "April 30, 2026, 11:30 p.m." in page  # submitted at 21:30 UTC: 23:30 in Zurich
     listing = client.get("/en/admin/submissions/entry/").content.decode()
     assert "2026-04-30 23:30 (Europe/Zurich)" in listing
+
+
+def test_eligibility_is_set_with_clear_messages_for_what_cannot_be(client, last_year):
+    client.force_login(organizer_of(last_year))
+    url = "/en/setup/youth-2026/eligibility/"
+    answer = client.post(url, {"min_age": 20, "max_age": 18, "age_reference": "closing"})
+    assert answer.status_code == 400
+    assert "The maximum age must not be below the minimum age." in answer.content.decode()
+    answer = client.post(url, {"min_age": 13, "max_age": 24, "age_reference": "fixed"})
+    assert answer.status_code == 400
+    assert "Give the date on which the age counts." in answer.content.decode()
+    data = {"min_age": 13, "max_age": 24, "age_reference": "fixed", "age_reference_date": "2027-06-30",
+            "guardian_consent_below_age": 16, "eligible_countries": ["JO", "MX"]}
+    assert client.post("/en/setup/youth-2026/eligibility/", data).status_code == 302
+    last_year.refresh_from_db()
+    assert (last_year.min_age, last_year.max_age, last_year.guardian_consent_below_age) == (13, 24, 16)
+    assert str(last_year.age_reference_date) == "2027-06-30"
+    assert sorted(str(c) for c in last_year.eligible_countries) == ["JO", "MX"]
+    rule = last_year.eligibility_rule
+    assert rule.fixed_on.isoformat() == "2027-06-30" and rule.guardian_below_age == 16
+
+
+def test_a_mangled_copy_choice_is_refused_without_a_server_error(client, last_year):
+    client.force_login(organizer_of(last_year))
+    answer = client.post("/en/setup/new/", {"copy_from": "last-year", "title": "X", "slug": "x"})
+    assert answer.status_code == 400

@@ -178,12 +178,19 @@ def test_an_organizer_copies_last_years_contest_sets_it_up_and_opens_it(
 
     # 9. On a phone, in Arabic: the set-up pages fit 360 px and pass axe.
     sign_in(phone_page, live_server, ORGANIZER, language="ar")
-    for name, path in (("overview", ""), ("texts", "texts/"), ("categories", "categories/"), ("rules", "rules/")):
+    pages = (("overview", ""), ("dates", "dates/"), ("themes", "themes/"), ("categories", "categories/"),
+             ("rules", "rules/"), ("eligibility", "eligibility/"), ("texts", "texts/"))
+    for name, path in pages:
         phone_page.goto(f"{live_server.url}/ar/setup/{NEW_SLUG}/{path}")
         assert phone_page.locator("html").get_attribute("dir") == "rtl"
         assert no_sideways_scroll(phone_page), f"{name} scrolls sideways at 360 px"
         assert_accessible(phone_page, f"setup-phone-ar-{name}")
+    phone_page.goto(f"{live_server.url}/ar/setup/new/")
+    assert no_sideways_scroll(phone_page)
+    assert_accessible(phone_page, "setup-phone-ar-new")
     sign_in(page, live_server, ORGANIZER)
+    page.goto(f"{live_server.url}/en/setup/{NEW_SLUG}/eligibility/")
+    assert_accessible(page, "setup-8-eligibility")
     page.goto(f"{live_server.url}/en/setup/{NEW_SLUG}/texts/")
     assert page.locator("label[for=id_contest-title_ru] .missing").is_visible()
     assert_accessible(page, "setup-6-texts")
