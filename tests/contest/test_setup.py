@@ -306,3 +306,19 @@ def test_a_mangled_copy_choice_is_refused_without_a_server_error(client, last_ye
     client.force_login(organizer_of(last_year))
     answer = client.post("/en/setup/new/", {"copy_from": "last-year", "title": "X", "slug": "x"})
     assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("page", ["", "texts/", "themes/", "categories/"])
+def test_set_up_pages_run_as_many_queries_for_twelve_themes_as_for_one(client, last_year, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(organizer_of(last_year))
+    counts = []
+    for _round in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/en/setup/youth-2026/{page}").status_code == 200
+        counts.append(len(queries))
+        ThemeFactory.create_batch(11, contest=last_year)
+        CategoryFactory.create_batch(11, contest=last_year)
+    assert counts[0] == counts[1]
