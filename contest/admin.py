@@ -8,6 +8,35 @@ from .enums import ContestStatus
 from .models import AuditEvent, Category, Contest, ContestRole, Theme
 
 
+class InContestAdmin:
+    """For a model that belongs to a contest: its theme and category dropdowns offer that contest's only, and
+    its times are typed and shown in the contest's zone."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if object_id else None
+        contest = obj if isinstance(obj, Contest) else getattr(obj, "contest", None)
+        request.voices_admin_contest = contest
+        zone = contest.time_zone if contest else timezone.get_current_timezone_name()
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # The page is drawn here, in the zone: a template response left to render later would use UTC.
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        contest = getattr(request, "voices_admin_contest", None)
+        if contest is not None and db_field.related_model in (Theme, Category):
+            kwargs["queryset"] = db_field.related_model.objects.filter(contest=contest)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @staticmethod
+    def in_contest_zone(moment, contest: Contest) -> str:
+        if moment is None:
+            return "–"
+        return timezone.localtime(moment, contest.zone).strftime("%Y-%m-%d %H:%M") + f" ({contest.time_zone})"
+
+
 class ThemeInline(TranslationStackedInline):
     model = Theme
     extra = 0
@@ -19,7 +48,7 @@ class CategoryInline(TranslationStackedInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(TranslationAdmin):
+class ContestAdmin(InContestAdmin, TranslationAdmin):
     list_display = ("title", "status", "local_opens_at", "local_closes_at", "time_zone")
     list_filter = ("status",)
     search_fields = ("title", "slug")
@@ -63,13 +92,6 @@ class ContestAdmin(TranslationAdmin):
     @admin.action(description=_("Move to judging"))
     def start_judging(self, request, queryset):
         self._move(request, queryset, ContestStatus.JUDGING, _("Contests moved to judging: %(count)s."))
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """Opening and closing times are typed and shown in the contest's own time zone."""
-        contest = self.get_object(request, object_id) if object_id else None
-        zone = contest.time_zone if contest else timezone.get_current_timezone_name()
-        with timezone.override(zone):
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("opens at"), ordering="opens_at")
     def local_opens_at(self, contest: Contest) -> str:

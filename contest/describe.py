@@ -55,6 +55,12 @@ def category_rules(category: Category) -> list[str]:
         rules.append(_("At most %(max)s words.") % {"max": _grouped(category.max_words)})
     elif category.min_words:
         rules.append(_("At least %(min)s words.") % {"min": _grouped(category.min_words)})
+    if category.max_entries_per_entrant:
+        count = category.max_entries_per_entrant
+        rules.append(
+            ngettext("At most %(count)s entry per entrant.", "At most %(count)s entries per entrant.", count)
+            % {"count": _grouped(count)}
+        )
     return rules
 
 

@@ -56,3 +56,12 @@ class GuardianDecision(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")
     CONSENTED = "consented", _("Consented")
     REFUSED = "refused", _("Refused")
+
+
+class ContestSetupAction(models.TextChoices):
+    """The audit chain's names for an organizer's changes to a contest's set-up."""
+
+    CREATED = "contest.created", _("Contest created")
+    COPIED = "contest.copied", _("Contest copied from another")
+    CHANGED = "contest.changed", _("Contest set-up changed")
+    RULES_PUBLISHED = "contest.rules_published", _("New version of the rules published")

@@ -186,3 +186,27 @@ def record_guardian_decision(*, consent: GuardianConsent, consents: bool, ip: st
     if latest.eligible:
         registration.status = RegistrationStatus.ELIGIBLE if consents else RegistrationStatus.GUARDIAN_REFUSED
         registration.save(update_fields=["status"])
+
+
+def must_accept_rules_again(*, registration: Registration, contest: Contest) -> bool:
+    """The rules have a newer version than the one this person accepted: they are asked to accept it."""
+    return registration.rules_version < contest.rules_version
+
+
+def ask_to_accept_rules(*, contest_id: int, version: int) -> int:
+    """Email everyone registered under an older version of the rules, each in their language; how many."""
+    contest = Contest.objects.filter(pk=contest_id).first()
+    if contest is None or contest.rules_version != version:
+        return 0  # A newer version was published meanwhile; its own email asks.
+    sent = 0
+    waiting = Registration.objects.filter(contest=contest, rules_version__lt=version).select_related("user")
+    for registration in waiting.iterator():
+        user = registration.user
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            link = settings.SITE_URL + reverse("contest:register", kwargs={"slug": contest.slug})
+            context = {"contest": contest, "link": link, "version": version}
+            subject = render_to_string("contest/email/rules_changed_subject.txt", context).strip()
+            body = render_to_string("contest/email/rules_changed_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    return sent

@@ -89,6 +89,13 @@ def judges_or_organizes_anything(user) -> bool:
     return bool(user.is_staff or any(roles & {Role.JUDGE, Role.ORGANIZER} for roles in roles_of(user).values()))
 
 
+def organizes_anything(user) -> bool:
+    """Staff, or an organizer of some contest: who may set up a new contest."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or any(Role.ORGANIZER in roles for roles in roles_of(user).values()))
+
+
 def at_now(decide: Callable[..., deadlines.Verdict]) -> rules.Predicate:
     """The predicate `has_perm` asks: the permission's function, for this moment."""
 
@@ -108,4 +115,5 @@ def organizes_contest(user, contest) -> bool:
 
 
 rules.add_perm("contest.manage_contest", organizes_contest)
+rules.add_perm("contest.create_contest", rules.predicate(organizes_anything))
 rules.add_perm("contest.register", rules.is_authenticated & at_now(may_register))

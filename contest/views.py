@@ -38,6 +38,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "not_yet_open": deadlines.opens_later(contest, now),
         "taking_entries": bool(deadlines.entries_open(contest, now)),
         "registration": mine,
+        "must_accept_rules": bool(mine and registration.must_accept_rules_again(registration=mine, contest=contest)),
     }
     return render(request, "contest/detail.html", context)
 
@@ -75,7 +76,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     else:
         status = 200
-    context = {"contest": contest, "form": form}
+    mine = Registration.objects.filter(contest=contest, user=request.user).first()
+    again = bool(mine and registration.must_accept_rules_again(registration=mine, contest=contest))
+    accepting_again = mine if again else None
+    context = {"contest": contest, "form": form, "accepting_again": accepting_again}
     return render(request, "contest/register.html", context, status=status)
 
 
@@ -110,6 +114,7 @@ def registration_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "check": check,
         "form": form,
         "consent": getattr(mine, "guardian_consent", None),
+        "must_accept_rules": registration.must_accept_rules_again(registration=mine, contest=contest),
     }
     return render(request, "contest/registration.html", context, status=status)
 

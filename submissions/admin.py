@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from contest.admin import InContestAdmin
 
 from .models import CoCreator, Entry, EntryDeclaration, ProcessingJob
 
@@ -17,8 +20,9 @@ class CoCreatorInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
-    list_display = ("reference", "title", "contest", "category", "status", "submitted_at")
+class EntryAdmin(InContestAdmin, admin.ModelAdmin):
+    list_display = ("reference", "title", "contest", "category", "status", "local_submitted_at")
+    list_select_related = ("contest", "category")
     list_filter = ("contest", "status", "category__media_kind")
     search_fields = ("reference", "title", "entrant__email")
     readonly_fields = (
@@ -32,6 +36,10 @@ class EntryAdmin(admin.ModelAdmin):
     )
     raw_id_fields = ("entrant",)
     inlines = [DeclarationInline, CoCreatorInline]
+
+    @admin.display(description=_("submitted at"), ordering="submitted_at")
+    def local_submitted_at(self, entry: Entry) -> str:
+        return self.in_contest_zone(entry.submitted_at, entry.contest)
 
     def has_add_permission(self, request) -> bool:
         return False  # an entry is made by its entrant, through the entry form and its rules

@@ -8,9 +8,12 @@
     var format = new Intl.DateTimeFormat(lang, {
       year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
     });
+    var own = Intl.DateTimeFormat().resolvedOptions().timeZone;
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       var when = new Date(el.getAttribute("data-local-time"));
       if (isNaN(when)) return;
+      // Said only when it differs: the zone the page already shows the time in is named by data-zone.
+      if (el.getAttribute("data-zone") && el.getAttribute("data-zone") === own) return;
       el.querySelector(".local-time__value").textContent = format.format(when);
       el.hidden = false;
     });
