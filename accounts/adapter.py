@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
-SITE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+SITE_LANGUAGES = set(settings.LANGUAGE_CODES)
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 def languages(request: HttpRequest) -> dict:
     path = request.get_full_path()
     links = []
-    for code, _name in settings.LANGUAGES:
+    for code in settings.LANGUAGE_CODES:
         info = get_language_info(code)
         links.append(
             {

@@ -51,8 +51,7 @@ class GuardianRequestForm(forms.Form):
 # The languages side by side: English, the texts' source, first; then the others as the site lists them.
 def text_languages() -> list[tuple[str, str]]:
     """(language code, model field suffix) pairs, English first."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    codes.sort(key=lambda code: code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    codes = sorted(settings.LANGUAGE_CODES, key=lambda code: code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
     return [(code, build_localized_fieldname("", code)[1:]) for code in codes]
 
 

@@ -101,7 +101,7 @@ def _every_language(fields: tuple[str, ...], model) -> list[str]:
     names = []
     for name in fields:
         if name in translated:
-            names += [build_localized_fieldname(name, code) for code, _name in settings.LANGUAGES]
+            names += [build_localized_fieldname(name, code) for code in settings.LANGUAGE_CODES]
         else:
             names.append(name)
     return names

@@ -30,6 +30,6 @@ def test_a_file_not_replaced_is_asked_for_in_one_place():
 
 
 def test_the_language_codes_are_listed_once():
-    pattern = re.compile(r"for code, _?\w* in settings\.LANGUAGES\]|\.replace\([\"']-[\"'], [\"']_[\"']\)")
+    pattern = re.compile(r"for code, _\w* in settings\.LANGUAGES\b|\.replace\([\"']-[\"'], [\"']_[\"']\)")
     found = [str(path.relative_to(ROOT)) for path, text in python_sources() if pattern.search(text)]
     assert found == []
