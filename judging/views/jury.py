@@ -12,8 +12,8 @@ from accounts.models import User
 from contest.enums import Role
 from submissions.models import Entry
 
-from .. import progress as progress_of_entries
 from .. import media, selectors, services
+from .. import progress as progress_of_entries
 from ..enums import RoundState
 from ..forms import (
     AddJudgeForm,

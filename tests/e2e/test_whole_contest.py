@@ -92,9 +92,10 @@ def sign_up_and_register(page, live_server, contest, *, email: str, name: str, b
 def make_entry(page, live_server, contest, *, kind: str, title: str, path=None, essay: str = "") -> Entry:
     category = contest.categories.get(media_kind=kind)
     page.goto(f"{live_server.url}/en/contests/{SLUG}/entries/new/")
+    page.get_by_label(category.title, exact=True).check()
+    page.get_by_role("button", name="Continue").click()
     page.locator("#id_title").fill(title)
     page.get_by_label(contest.themes.order_by("position").first().title, exact=True).check()
-    page.locator(f"input[name=category][value='{category.pk}']").check()
     page.locator("#id_statement").fill(STATEMENT if kind == "video" else f"Work notes for {title}.")
     if essay:
         page.locator("#id_essay_text").fill(essay)
