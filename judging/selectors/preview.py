@@ -67,13 +67,13 @@ def judges_view(*, entry: Entry) -> list[JudgesView]:
         if round_.blind:
             shown = _(
                 "A blind round: its judges see the work, its title, theme, category, languages, description, work "
-                "notes and AI-use statement, but not who made it (no name, country or team), nor the original "
-                "file or the release forms."
+                "notes and AI-use statement. They do not see who made it (name, country, team), the original file "
+                "or the release forms."
             )
         else:
             shown = _(
-                "An open round: its judges see the work and its texts, and who made it (name, country and team); "
-                "not the original file nor the release forms."
+                "An open round: its judges see the work, its texts and who made it (name, country, team). They do "
+                "not see the original file or the release forms."
             )
         views.append(JudgesView(round_, judges[round_.pk], shown))
     return views

@@ -177,15 +177,18 @@ def progress(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = organized_round(request, round_id)
     if request.method == "POST":
         reminded = remind_judges_behind(round=round_, by=request.user, now=timezone.now())
-        messages.success(
-            request,
-            ngettext(
-                "A reminder was emailed to %(count)s judge.",
-                "Reminders were emailed to %(count)s judges.",
-                len(reminded),
+        if reminded:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder was emailed to %(count)s judge.",
+                    "Reminders were emailed to %(count)s judges.",
+                    len(reminded),
+                )
+                % {"count": len(reminded)},
             )
-            % {"count": len(reminded)},
-        )
+        else:
+            messages.info(request, _("Every judge has submitted all their scores: no reminder was needed."))
         return redirect("judging:progress", round_id=round_.pk)
     members = selectors.panel_of(round=round_)
     entries = selectors.organizer_entries(round=round_, after=_after(request))

@@ -148,13 +148,16 @@ def screening_ai(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
 def screening_release(request: HttpRequest, slug: str) -> HttpResponse:
     contest = organized_contest(request, slug)
     count = services.release_screening(contest=contest, by=request.user, now=timezone.now())
-    messages.success(
-        request,
-        ngettext(
-            "%(count)s entrant is being told the outcome.", "%(count)s entrants are being told the outcome.", count
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s entrant is being told the outcome.", "%(count)s entrants are being told the outcome.", count
+            )
+            % {"count": count},
         )
-        % {"count": count},
-    )
+    else:
+        messages.info(request, _("Every decision made so far has already been emailed to its entrant."))
     return redirect("judging:screening", slug=slug)
 
 

@@ -90,3 +90,16 @@ def test_an_award_after_the_round_is_closed_and_scored_is_given_at_once(client):
     given = client.post(f"/en/contests/{j.contest.slug}/results/manage/awards/",
                         {"kind": "winner", "entry": j.entries[0].reference, "scope": ""})
     assert given.status_code == 302 and Award.objects.count() == 1
+
+
+def test_releasing_or_reminding_with_nobody_to_tell_says_so_instead_of_zero(client):
+    j = jury(entries=1, judges=1, k=1)
+    client.force_login(j.organizer)
+    client.post(f"/en/judging/manage/{j.contest.slug}/screening/release/")  # the one decision is told
+    released = client.post(f"/en/judging/manage/{j.contest.slug}/screening/release/", follow=True)
+    assert "Every decision made so far has already been emailed to its entrant." in text(released)
+    assert "0 entrants" not in text(released)
+    services.submit_score(assignment=Assignment.objects.get(round=j.round), values={str(c.pk): 5 for c in j.criteria},
+                          expected_version=0, by=j.judges[0], now=timezone.now())
+    reminded = client.post(f"/en/judging/manage/rounds/{j.round.pk}/progress/", follow=True)
+    assert "no reminder was needed" in text(reminded) and "0 judges" not in text(reminded)

@@ -115,7 +115,7 @@ def test_the_round_entry_page_shows_the_work_and_says_what_its_judges_see(client
              for entry in works.entries]
     assert all(page.status_code == 200 for page in pages)
     assert_each_kind_shows("".join(page.content.decode() for page in pages), works)
-    assert "A blind round: the judges below see the work and its texts, not who made it" in text(pages[0])
+    assert "A blind round: the judges below see the work and its texts. They do not see who made it" in text(pages[0])
 
 
 def test_the_preview_page_names_the_judges_of_each_round_and_what_they_see(client, works):
@@ -125,7 +125,7 @@ def test_the_preview_page_names_the_judges_of_each_round_and_what_they_see(clien
     page = text(client.get(f"/en/judging/manage/entries/{entry.pk}/"))
     assert "Which judges see what" in page
     assert works.round.name in page and str(judge) in page
-    assert "not who made it (no name, country or team)" in page
+    assert "They do not see who made it (name, country, team)" in page
     assert entry.entrant.full_name in page  # the organizer, unlike the judge, sees who made it
 
 

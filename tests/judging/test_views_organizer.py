@@ -245,7 +245,7 @@ def test_progress_by_judge_with_a_chart_and_reminders_to_those_behind(client, dj
     page = text(client.get(f"/en/judging/manage/rounds/{j.round.pk}/progress/"))
     assert "2 of 2 scored" in page and "0 of 2 scored" in page
     assert '<rect class="chart__bar" x="0" y="0" width="100.0"' in page
-    assert "1 judge has not submitted everything yet." in page
+    assert "1 judge still has scores to submit." in page
     band = r"<span>(\d+ scores? submitted(?: \(complete\))?)</span>\s*<span>(\d+ entr(?:y|ies))</span>"
     bands = re.findall(band, page)
     assert bands == [("0 scores submitted", "2 entries"), ("1 score submitted (complete)", "2 entries")]
