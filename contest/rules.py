@@ -19,7 +19,7 @@ from contextvars import ContextVar
 import rules
 from django.utils import timezone
 
-from . import deadlines
+from . import deadlines, eligibility
 from .enums import Role
 from .models import ContestRole
 
@@ -105,8 +105,26 @@ def at_now(decide: Callable[..., deadlines.Verdict]) -> rules.Predicate:
     return rules.predicate(predicate, name=decide.__name__)
 
 
+def may_take_part(user, contest, *, now) -> deadlines.Verdict:
+    """Whether the person, as their profile stands, meets the contest's eligibility rule: asked before the
+    registration form, so that nobody accepts rules and consents for a contest they cannot enter. Only a
+    complete profile is judged (the registration page asks for the rest first); a parent's consent still to
+    come is not a refusal."""
+    if not getattr(user, "profile_complete", False):
+        return deadlines.ALLOWED
+    decision = eligibility.decide(
+        contest.eligibility_rule,
+        birth_date=user.date_of_birth,
+        country=str(user.country or "") or None,
+        today=eligibility.local_date(now, contest.time_zone),
+    )
+    return deadlines.ALLOWED if decision.eligible else deadlines.refused(" ".join(decision.reasons))
+
+
 def may_register(user, contest, *, now) -> deadlines.Verdict:
-    return deadlines.entries_open(contest, now)
+    if not (open_ := deadlines.entries_open(contest, now)):
+        return open_
+    return may_take_part(user, contest, now=now)
 
 
 @rules.predicate

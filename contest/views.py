@@ -65,7 +65,12 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.profile_complete:
         messages.info(request, _("First tell us your name, date of birth and country: eligibility depends on them."))
         return redirect(f"{reverse('accounts:profile')}?next={request.path}")
-    if not (allowed := rules.may_register(request.user, contest, now=timezone.now())):
+    now = timezone.now()
+    if not (allowed := rules.may_register(request.user, contest, now=now)):
+        if not (eligible := rules.may_take_part(request.user, contest, now=now)):
+            # Said before the rules and the consents: nobody ticks boxes for a contest they cannot enter.
+            context = {"contest": contest, "ineligible": eligible.reason}
+            return render(request, "contest/register.html", context, status=403)
         messages.error(request, allowed.reason)
         return redirect("contest:detail", slug=slug)
     form = RegistrationForm(request.POST or None)

@@ -1,5 +1,8 @@
 """What a judge is shown of an entry's work: its renditions under neutral names, never the original file.
 
+The organizers preview the same renditions (`organizer_works`), from addresses of their own that no judge
+may open.
+
 The names are the renditions' specs (``video.mp4``, ``poster.jpg``…) or
 ``captions-<language>.vtt``; nothing in them, in the page or in the bytes
 served names the entrant or the file they uploaded.
@@ -13,7 +16,7 @@ from django.utils.translation import get_language_info
 from submissions.enums import AttachmentKind, Spec
 from submissions.media.base import MediaRejected
 from submissions.media.captions import to_webvtt
-from submissions.models import Attachment, Entry, MediaAsset, Rendition
+from submissions.models import Attachment, Entry, MediaAsset, Rendition, of_current_file
 
 from .models import Assignment
 
@@ -84,27 +87,72 @@ def _language_name(code: str) -> str:
 
 
 def work_of(assignment: Assignment) -> Work:
-    """Which renditions the page shows, with their neutral addresses (three queries)."""
+    """Which renditions the judge's page shows, with their neutral addresses (three queries)."""
     asset = current_asset(assignment.entry)
     made = {r.spec: r for r in Rendition.objects.filter(asset=asset)} if asset else {}
+    languages = []
+    if Spec.VIDEO in made:
+        languages = list(
+            Attachment.objects.filter(entry_id=assignment.entry_id, kind=AttachmentKind.CAPTION)
+            .order_by("language")
+            .values_list("language", flat=True)
+        )
+    return _work(
+        made,
+        languages,
+        url=lambda spec: reverse("judging:media", kwargs={"assignment_id": assignment.pk, "name": spec}),
+        caption_url=lambda language: reverse(
+            "judging:captions", kwargs={"assignment_id": assignment.pk, "language": language}
+        ),
+    )
 
-    def url(spec: str) -> str:
-        return reverse("judging:media", kwargs={"assignment_id": assignment.pk, "name": spec})
 
+def preview_rendition(entry: Entry, spec: str) -> Rendition | None:
+    """A rendition of the entry's current file, for the organizers' preview (the same specs a judge is served)."""
+    if spec not in SERVED_SPECS:
+        return None
+    return Rendition.objects.filter(of_current_file(), asset__entry=entry, spec=spec).first()
+
+
+def preview_caption(entry: Entry, language: str) -> Attachment | None:
+    return Attachment.objects.filter(entry=entry, kind=AttachmentKind.CAPTION, language=language).first()
+
+
+def organizer_works(entries) -> dict[int, Work]:
+    """The work of each entry as its organizers preview it, in the judge's renditions (two queries for any
+    number of entries)."""
+    ids = [entry.pk for entry in entries]
+    made: dict[int, dict[str, Rendition]] = {pk: {} for pk in ids}
+    renditions = Rendition.objects.filter(of_current_file(), asset__entry_id__in=ids).select_related("asset")
+    for rendition in renditions.only("spec", "width", "height", "asset__entry_id"):
+        made[rendition.asset.entry_id][rendition.spec] = rendition
+    languages: dict[int, list[str]] = {pk: [] for pk in ids}
+    captions = Attachment.objects.filter(entry_id__in=ids, kind=AttachmentKind.CAPTION).order_by("language")
+    for entry_id, language in captions.values_list("entry_id", "language"):
+        languages[entry_id].append(language)
+    return {
+        pk: _work(
+            made[pk],
+            languages[pk],
+            url=lambda spec, pk=pk: reverse("judging:preview_media", kwargs={"entry_id": pk, "name": spec}),
+            caption_url=lambda language, pk=pk: reverse(
+                "judging:preview_captions", kwargs={"entry_id": pk, "language": language}
+            ),
+        )
+        for pk in ids
+    }
+
+
+def _work(made: dict[str, Rendition], caption_languages: list[str], *, url, caption_url) -> Work:
+    """Which rendition a page shows, and where the browser fetches it."""
     if Spec.VIDEO in made:
         video = made[Spec.VIDEO]
         work = Work("video", src=url(Spec.VIDEO), width=video.width, height=video.height)
         if Spec.POSTER in made:
             work.poster = url(Spec.POSTER)
         work.captions = [
-            {
-                "language": language,
-                "label": _language_name(language),
-                "src": reverse("judging:captions", kwargs={"assignment_id": assignment.pk, "language": language}),
-            }
-            for language in Attachment.objects.filter(entry_id=assignment.entry_id, kind=AttachmentKind.CAPTION)
-            .order_by("language")
-            .values_list("language", flat=True)
+            {"language": language, "label": _language_name(language), "src": caption_url(language)}
+            for language in caption_languages
         ]
         return work
     if Spec.AUDIO in made:

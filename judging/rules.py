@@ -120,6 +120,8 @@ def may_see_other_scores(user, round_, entry) -> bool:
 rules.add_perm("judging.manage_judging", organizes_contest)
 rules.add_perm("judging.manage_round", organizes_round_contest)
 rules.add_perm("judging.judge_round", judges_round)
+# The organizers' preview of any entry's work, screening to awards; a judge sees work only through an assignment.
+rules.add_perm("judging.preview_entry", organizes_entry_contest)
 rules.add_perm("judging.view_assignment", judges_assignment | organizes_assignment_contest)
 rules.add_perm("judging.score_assignment", at_now(may_score))
 rules.add_perm("judging.screen_entry", at_now(may_screen))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import judge, jury, organizer
+from .views import judge, jury, organizer, preview
 
 app_name = "judging"
 
@@ -22,6 +22,13 @@ urlpatterns = [
     path("judging/manage/<slug:slug>/screening/release/", organizer.screening_release, name="screening_release"),
     path("judging/manage/<slug:slug>/screening/<int:entry_id>/", organizer.screening_decide, name="screening_decide"),
     path("judging/manage/<slug:slug>/screening/<int:entry_id>/ai/", organizer.screening_ai, name="screening_ai"),
+    path("judging/manage/entries/<int:entry_id>/", preview.preview, name="preview"),
+    path("judging/manage/entries/<int:entry_id>/work/<str:name>", preview.preview_file, name="preview_media"),
+    path(
+        "judging/manage/entries/<int:entry_id>/captions/<str:language>.vtt",
+        preview.preview_captions,
+        name="preview_captions",
+    ),
     path("judging/manage/<slug:slug>/rounds/new/", organizer.round_new, name="round_new"),
     path("judging/manage/rounds/<int:round_id>/", organizer.round_detail, name="round"),
     path("judging/manage/rounds/<int:round_id>/state/<str:action>/", organizer.round_state, name="round_state"),

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.birth_dates import AGE_BANDS, age_band
 from accounts.models import User
@@ -14,7 +15,7 @@ from contest.models import AnonymisedRegistration, Contest, Registration
 from judging.enums import RoundState, ScoreState
 from judging.models import Assignment, Criterion, Round, RoundResult, Score
 from judging.ranking import EntryResult
-from judging.selectors import ranking_of, stored_results
+from judging.selectors import ranking_of, stored_results, with_work_details
 from submissions.enums import EntryStatus
 from submissions.models import Entry, MediaAsset
 
@@ -43,6 +44,27 @@ def final_round(contest: Contest) -> Round | None:
     return (
         Round.objects.filter(contest=contest).exclude(state=RoundState.DRAFT).order_by("-position").first()
     )
+
+
+def award_warnings(*, contest: Contest, entry: Entry | None = None) -> list[str]:
+    """What an organizer should know before giving an award: judging still open, the entry not scored yet."""
+    round_ = final_round(contest)
+    if round_ is None:
+        return [_("No round has opened yet: there is no ranking to give awards from.")]
+    warnings = []
+    if round_.state != RoundState.CLOSED:
+        warnings.append(
+            _("Judging is still open in “%(round)s”: the ranking can change until the round is closed.")
+            % {"round": round_.name}
+        )
+    if entry is not None and not Score.objects.filter(
+        assignment__round=round_, assignment__entry=entry, state=ScoreState.SUBMITTED
+    ).exists():
+        warnings.append(
+            _("%(reference)s has no submitted score in “%(round)s”.") % {"reference": entry.reference,
+                                                                         "round": round_.name}
+        )
+    return warnings
 
 
 def criterion_means(*, round: Round, criterion: Criterion | None) -> dict[int, float]:
@@ -264,6 +286,11 @@ def awards_of(*, contest: Contest) -> list[Award]:
                         "theme", "category")
         .order_by("position", "kind", "pk")
     )
+
+
+def award_entry(*, entry: Entry) -> Entry:
+    """The entry with what its organizers' preview shows (declarations, release forms, file, captions)."""
+    return with_work_details(Entry.objects.select_related("entrant", "theme", "category")).get(pk=entry.pk)
 
 
 def unverified_award_entries(*, contest: Contest) -> list[Entry]:

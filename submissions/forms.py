@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.eligibility import birth_date_problems
 from contest.enums import MediaKind
-from contest.models import Contest
+from contest.models import Category, Contest
 
 from .enums import Declaration
 from .models import Entry
@@ -50,9 +50,13 @@ class EntryForm(forms.ModelForm):
             "category": {"required": _("Choose the kind of work you are sending.")},
         }
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args, contest: Contest, category: Category | None = None, **kwargs) -> None:
+        """`category`: the kind of work a new entry was started for; only its fields are shown (no essay box for
+        a video). An existing entry shows the fields of its own category."""
         super().__init__(*args, **kwargs)
         self.contest = contest
+        self.kind = category.media_kind if category else (self.instance.category.media_kind
+                                                           if self.instance.pk else None)
         self.fields["theme"].queryset = contest.themes.all()
         self.fields["category"].queryset = contest.categories.all()
         self.fields["theme"].empty_label = None
@@ -68,9 +72,16 @@ class EntryForm(forms.ModelForm):
         self.fields["ai_use_details"].help_text = _("Which tools, and what they did. Needed unless you used none.")
         if self.instance.pk:
             self.initial.setdefault("declarations", list(self.instance.declarations.values_list("kind", flat=True)))
-        essay = contest.categories.filter(media_kind=MediaKind.ESSAY).first()
+        essay = category if category and category.media_kind == MediaKind.ESSAY else (
+            contest.categories.filter(media_kind=MediaKind.ESSAY).first())
         if essay and essay.max_words:
             self.fields["essay_text"].widget.attrs["data-max-words"] = essay.max_words
+        if category is not None:
+            # Chosen on the step before: sent back as it was, and checked against the contest's categories.
+            self.fields["category"].widget = forms.HiddenInput()
+            self.initial["category"] = category.pk
+        if self.kind is not None and self.kind != MediaKind.ESSAY:
+            del self.fields["essay_text"]
 
     def clean_statement(self) -> str:
         statement = self.cleaned_data["statement"]
@@ -85,6 +96,8 @@ class EntryForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         category = data.get("category")
+        if category and category.media_kind != MediaKind.ESSAY:
+            data["essay_text"] = ""  # a work of another kind has no essay, even one typed before a change
         essay = data.get("essay_text", "")
         if category and category.media_kind == MediaKind.ESSAY and category.max_words:
             words = word_count(essay)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import rules
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contest import deadlines
 from contest.deadlines import ALLOWED, Verdict, refused
@@ -18,7 +19,7 @@ from contest.models import Registration
 from contest.rules import at_now, is_organizer, organizes_contest
 
 from .enums import ENTRY_TRANSITIONS, EntryStatus
-from .models import MediaAsset
+from .models import Entry, MediaAsset
 
 
 def _owns(user, entry) -> bool:
@@ -40,7 +41,7 @@ def move_allowed(entry, to: str) -> Verdict:
 
 
 def may_create_entry(user, contest, *, now: datetime) -> Verdict:
-    """A registered, eligible entrant, while entries are open (the entry limits are the service's to count)."""
+    """A registered, eligible entrant, while entries are open, below the contest's limit of entries each."""
     if not getattr(user, "is_authenticated", False):
         return refused(_("Sign in to create an entry."))
     registration = Registration.objects.filter(contest=contest, user=user).only("status").first()
@@ -48,7 +49,44 @@ def may_create_entry(user, contest, *, now: datetime) -> Verdict:
         return refused(_("Register for the contest before you create an entry."))
     if not registration.may_enter:
         return refused(_("Your registration does not allow you to enter: your registration page says why."))
-    return deadlines.entries_open(contest, now)
+    if not (open_ := deadlines.entries_open(contest, now)):
+        return open_
+    limit = contest.max_entries_per_entrant
+    if limit is not None:
+        active = Entry.objects.filter(contest=contest, entrant=user).exclude(status=EntryStatus.WITHDRAWN).count()
+        if active >= limit:
+            return refused(
+                ngettext(
+                    "This contest takes at most %(limit)s entry from each entrant, and you have it already.",
+                    "This contest takes at most %(limit)s entries from each entrant, and you have them already.",
+                    limit,
+                )
+                % {"limit": limit}
+                + " "
+                + _("Withdraw one to make room for a new one.")
+            )
+    return ALLOWED
+
+
+def may_use_category(user, category, *, besides=None) -> Verdict:
+    """Room in the category for one more of the person's entries (`besides`: the entry moving into it)."""
+    if category is None or category.max_entries_per_entrant is None:
+        return ALLOWED
+    others = Entry.objects.filter(category=category, entrant=user).exclude(status=EntryStatus.WITHDRAWN)
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    if others.count() < category.max_entries_per_entrant:
+        return ALLOWED
+    return refused(
+        ngettext(
+            "“%(category)s” takes at most %(limit)s entry from each entrant, and you have it already.",
+            "“%(category)s” takes at most %(limit)s entries from each entrant, and you have them already.",
+            category.max_entries_per_entrant,
+        )
+        % {"category": category.title, "limit": category.max_entries_per_entrant}
+        + " "
+        + _("Choose another category, or withdraw an entry in this one.")
+    )
 
 
 def may_change_entry(user, entry, *, now: datetime) -> Verdict:

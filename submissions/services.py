@@ -124,20 +124,6 @@ def _record_declarations(entry: Entry, accepted: set[str], now: datetime) -> Non
 @transaction.atomic
 def create_entry(*, contest: Contest, entrant: User, data: dict, declarations: set[str], now: datetime) -> Entry:
     _require(rules.may_create_entry(entrant, contest, now=now))
-    limit = contest.max_entries_per_entrant
-    if limit is not None:
-        active = Entry.objects.filter(contest=contest, entrant=entrant).exclude(status=EntryStatus.WITHDRAWN).count()
-        if active >= limit:
-            raise EntryRefused(
-                ngettext(
-                    "This contest takes at most %(limit)s entry from each entrant, and you have it already.",
-                    "This contest takes at most %(limit)s entries from each entrant, and you have them already.",
-                    limit,
-                )
-                % {"limit": limit}
-                + " "
-                + _("Withdraw one to make room for a new one.")
-            )
     _refuse_over_category_limit(contest, entrant, data.get("category"))
     entry = Entry(contest=contest, entrant=entrant, reference=_next_reference(contest))
     for field in EDITABLE_FIELDS:
@@ -149,24 +135,7 @@ def create_entry(*, contest: Contest, entrant: User, data: dict, declarations: s
 
 
 def _refuse_over_category_limit(contest: Contest, entrant: User, category, *, besides: Entry | None = None) -> None:
-    if category is None or category.max_entries_per_entrant is None:
-        return
-    others = Entry.objects.filter(contest=contest, entrant=entrant, category=category).exclude(
-        status=EntryStatus.WITHDRAWN
-    )
-    if besides is not None:
-        others = others.exclude(pk=besides.pk)
-    if others.count() >= category.max_entries_per_entrant:
-        raise EntryRefused(
-            ngettext(
-                "“%(category)s” takes at most %(limit)s entry from each entrant, and you have it already.",
-                "“%(category)s” takes at most %(limit)s entries from each entrant, and you have them already.",
-                category.max_entries_per_entrant,
-            )
-            % {"category": category.title, "limit": category.max_entries_per_entrant}
-            + " "
-            + _("Choose another category, or withdraw an entry in this one.")
-        )
+    _require(rules.may_use_category(entrant, category, besides=besides))
 
 
 @transaction.atomic

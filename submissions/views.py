@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contest import selectors as contest_selectors
+from contest.describe import category_rules
 from contest.models import Contest, Registration
 
 from . import attachments, rules, selectors, services
@@ -73,7 +74,20 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         # Said before any typing: a form that cannot succeed is not shown.
         messages.error(request, allowed.reason)
         return render(request, "submissions/form.html", {"contest": contest, "refused": True}, status=403)
-    form = EntryForm(request.POST or None, contest=contest)
+    categories = list(contest.categories.all())
+    chosen_id = request.POST.get("category") or request.GET.get("category") or ""
+    chosen = next((c for c in categories if str(c.pk) == chosen_id), categories[0] if len(categories) == 1 else None)
+    room = {category.pk: rules.may_use_category(request.user, category) for category in categories}
+    if chosen is None or not room[chosen.pk]:
+        # First the kind of work: the form then asks only what that kind needs, and a full category says so now.
+        if chosen is not None:
+            messages.error(request, room[chosen.pk].reason)
+        context = {
+            "contest": contest,
+            "choices": [(category, room[category.pk], category_rules(category)) for category in categories],
+        }
+        return render(request, "submissions/form.html", context, status=400 if chosen_id else 200)
+    form = EntryForm(request.POST or None, contest=contest, category=chosen)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -93,7 +107,8 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("submissions:detail", reference=entry.reference)
         else:
             status = 400
-    return render(request, "submissions/form.html", {"form": form, "contest": contest}, status=status)
+    context = {"form": form, "contest": contest, "category": chosen, "other_categories": len(categories) > 1}
+    return render(request, "submissions/form.html", context, status=status)
 
 
 @login_required
@@ -106,7 +121,7 @@ def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+            data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
             try:
                 services.update_entry(
                     entry=entry,

@@ -26,6 +26,7 @@ from .organizer import (
     rounds_of,
     shortfall_entries,
 )
+from .preview import JudgesView, judges_view, preview_entry, with_work_details
 from .results import NO_RANK, ResultRow, ranking_of, results_page, stored_results
 from .screening import ScreeningRow, screening_list
 
@@ -33,6 +34,7 @@ __all__ = [
     "MAX_PAGE",
     "NO_RANK",
     "PAGE",
+    "JudgesView",
     "Neighbours",
     "Page",
     "Progress",
@@ -46,9 +48,11 @@ __all__ = [
     "judge_queue",
     "judge_rounds",
     "judges_behind",
+    "judges_view",
     "organizer_entries",
     "other_scores",
     "panel_of",
+    "preview_entry",
     "queue_neighbours",
     "ranking_of",
     "stored_results",
@@ -57,4 +61,5 @@ __all__ = [
     "score_sheet",
     "screening_list",
     "shortfall_entries",
+    "with_work_details",
 ]

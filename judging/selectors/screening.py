@@ -2,15 +2,16 @@
 
 import dataclasses
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from contest.models import Contest, Registration
-from submissions.enums import AttachmentKind, EntryStatus, JobStatus
-from submissions.models import Attachment, Entry, MediaAsset, ProcessingJob, of_current_file
+from submissions.enums import EntryStatus, JobStatus
+from submissions.models import Entry, MediaAsset, ProcessingJob, of_current_file
 from submissions.words import word_count
 
 from .common import Page, _has_related, _limit
+from .preview import with_work_details
 
 
 @dataclasses.dataclass
@@ -27,13 +28,14 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = S
                    undecided_only: bool = False) -> Page:
     """Submitted entries with their decision (or None) and the automatic flags an organizer should look at:
     the age decision, processing failures, too long a work, too many words, the same file sent twice; and the
-    signed release forms. Four queries."""
+    signed release forms, declarations, caption files and the file's processing jobs, for the preview of the
+    work. Seven queries."""
     current_assets = MediaAsset.objects.current()
     same_file_elsewhere = current_assets.filter(
         entry__contest=contest,
         sha256__in=current_assets.filter(entry=OuterRef(OuterRef("pk"))).values("sha256"),
     ).exclude(entry=OuterRef("pk"))
-    entries = (
+    entries = with_work_details(
         Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
         .select_related("theme", "category", "entrant", "screening", "ai_suspicion")
         .annotate(
@@ -44,15 +46,6 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = S
                 ProcessingJob.objects.filter(of_current_file(), asset__entry=OuterRef("pk"), status=JobStatus.FAILED)
             ),
             duplicate_file=Exists(same_file_elsewhere),
-        )
-        .prefetch_related(
-            Prefetch("assets", queryset=current_assets, to_attr="current_assets"),
-            # The signed consent of the people shown, for the organizer to check; judges never see them.
-            Prefetch(
-                "attachments",
-                queryset=Attachment.objects.filter(kind=AttachmentKind.RELEASE_FORM),
-                to_attr="release_forms",
-            ),
         )
         .order_by("pk")
     )

@@ -12,7 +12,14 @@ from submissions.models import Entry
 from .. import assignment as planner
 from ..enums import AssignmentMethod, AuditAction, ConflictKind, RoundState, ScoreState
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, PanelMember, Round, RoundEntry, Score
-from .common import JudgingRefused, locked_round, managed_round, require_organizer, require_state
+from .common import (
+    JudgingRefused,
+    locked_round,
+    managed_round,
+    require_open_for_assigning,
+    require_organizer,
+    require_state,
+)
 from .results import results_changed
 
 ASSIGNMENT_FIELDS = ("round", "entry", "judge", "method", "assigned_at")
@@ -123,7 +130,7 @@ def auto_assign(*, round: Round, by: User, now: datetime) -> planner.Plan:
     even loads impossible.
     """
     round_ = managed_round(round, by)
-    require_state(round_, RoundState.DRAFT, RoundState.OPEN)
+    require_open_for_assigning(round_)
     return _fill(round_, method=AssignmentMethod.AUTOMATIC, by=by, now=now)
 
 
@@ -153,7 +160,7 @@ def rebalance(*, round: Round, by: User, now: datetime) -> planner.Plan:
     Run after a judge drops out or joins: the untouched work is shared again evenly.
     """
     round_ = managed_round(round, by)
-    require_state(round_, RoundState.DRAFT, RoundState.OPEN)
+    require_open_for_assigning(round_)
     untouched = Assignment.objects.filter(round=round_, score__isnull=True, played_fraction=0)
     pairs = sorted(untouched.values_list("entry_id", "judge_id"))
     if pairs:
@@ -185,7 +192,7 @@ def _check_no_conflict(round_: Round, entry: Entry, judge: User) -> None:
 def assign_entry(*, round: Round, entry: Entry, judge: User, by: User, now: datetime) -> Assignment:
     """An organizer gives an entry to a judge by hand; conflicts of interest are refused all the same."""
     round_ = managed_round(round, by)
-    require_state(round_, RoundState.DRAFT, RoundState.OPEN)
+    require_open_for_assigning(round_)
     _check_no_conflict(round_, entry, judge)
     if Assignment.objects.filter(round=round_, entry=entry, judge=judge).exists():
         raise JudgingRefused(_("%(judge)s already has this entry.") % {"judge": judge})

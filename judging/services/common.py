@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .. import rules
+from ..enums import RoundState
 from ..models import Round
 
 
@@ -53,6 +54,15 @@ def require_state(round_: Round, *states: str) -> None:
             _("The round “%(round)s” is “%(state)s”; this cannot be done now.")
             % {"round": round_.name, "state": round_.get_state_display()}
         )
+
+
+def require_open_for_assigning(round_: Round) -> None:
+    """Work is given to judges in an open round only: a first round's entries join it when it opens."""
+    if round_.state == RoundState.DRAFT:
+        raise JudgingRefused(
+            _("Open the round first: its entries join it when it opens, and only then can they be given to judges.")
+        )
+    require_state(round_, RoundState.OPEN)
 
 
 def round_scale(criteria) -> tuple[float, float]:

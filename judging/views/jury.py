@@ -12,8 +12,8 @@ from accounts.models import User
 from contest.enums import Role
 from submissions.models import Entry
 
+from .. import media, selectors, services
 from .. import progress as progress_of_entries
-from .. import selectors, services
 from ..enums import RoundState
 from ..forms import (
     AddJudgeForm,
@@ -88,11 +88,14 @@ def panel(request: HttpRequest, round_id: int) -> HttpResponse:
             elif action in ("assign", "rebalance"):
                 step = services.auto_assign if action == "assign" else services.rebalance
                 plan = step(round=round_, by=request.user, now=now)
-                messages.success(
-                    request,
-                    ngettext("%(count)s assignment made.", "%(count)s assignments made.", len(plan.assignments))
-                    % {"count": len(plan.assignments)},
-                )
+                if plan.assignments:
+                    messages.success(
+                        request,
+                        ngettext("%(count)s assignment made.", "%(count)s assignments made.", len(plan.assignments))
+                        % {"count": len(plan.assignments)},
+                    )
+                elif not plan.shortfalls:
+                    messages.info(request, _("Nothing new to assign: the work was already shared out."))
             elif action == "manual":
                 assign_form = AssignForm(request.POST, judges=_panel_judges(round_))
                 if assign_form.is_valid():
@@ -135,6 +138,7 @@ def panel(request: HttpRequest, round_id: int) -> HttpResponse:
         "plan": plan,
         "shortfalls": shortfalls,
         "may_assign": round_.state in (RoundState.DRAFT, RoundState.OPEN),
+        "may_give_work": round_.state == RoundState.OPEN,
     }
     return render(request, "judging/manage/panel.html", context, status=status)
 
@@ -155,10 +159,12 @@ def entry_detail(request: HttpRequest, round_id: int, entry_id: int) -> HttpResp
         else:
             messages.success(request, _("The entry is taken from %(judge)s.") % {"judge": assignment.judge})
         return redirect("judging:entry", round_id=round_.pk, entry_id=entry.pk)
+    entry = selectors.preview_entry(entry_id=entry.pk)
     context = {
         "round": round_,
         "contest": round_.contest,
         "entry": entry,
+        "work": media.organizer_works([entry])[entry.pk],
         "assignments": selectors.entry_assignments(round=round_, entry=entry),
         "assign_form": AssignForm(initial={"entry": entry.reference}, judges=_panel_judges(round_)),
     }
@@ -171,15 +177,18 @@ def progress(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = organized_round(request, round_id)
     if request.method == "POST":
         reminded = remind_judges_behind(round=round_, by=request.user, now=timezone.now())
-        messages.success(
-            request,
-            ngettext(
-                "A reminder was emailed to %(count)s judge.",
-                "Reminders were emailed to %(count)s judges.",
-                len(reminded),
+        if reminded:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder was emailed to %(count)s judge.",
+                    "Reminders were emailed to %(count)s judges.",
+                    len(reminded),
+                )
+                % {"count": len(reminded)},
             )
-            % {"count": len(reminded)},
-        )
+        else:
+            messages.info(request, _("Every judge has submitted all their scores: no reminder was needed."))
         return redirect("judging:progress", round_id=round_.pk)
     members = selectors.panel_of(round=round_)
     entries = selectors.organizer_entries(round=round_, after=_after(request))

@@ -15,7 +15,7 @@ from contest import audit
 from contest.enums import Role
 from submissions.models import Entry
 
-from .. import selectors, services
+from .. import media, selectors, services
 from ..forms import (
     CriterionForm,
     InviteForm,
@@ -86,11 +86,12 @@ def screening(request: HttpRequest, slug: str) -> HttpResponse:
     contest = organized_contest(request, slug)
     undecided = request.GET.get("undecided") == "1"
     page = selectors.screening_list(contest=contest, after=_after(request), undecided_only=undecided)
+    works = media.organizer_works([row.entry for row in page.items])
     rows = []
     for row in page.items:
         decision = getattr(row.entry, "screening", None)
         initial = {"outcome": decision.outcome, "reason": decision.reason, "note": decision.note} if decision else {}
-        rows.append((row, decision, ScreeningForm(initial=initial, prefix=f"e{row.entry.pk}")))
+        rows.append((row, decision, ScreeningForm(initial=initial, prefix=f"e{row.entry.pk}"), works[row.entry.pk]))
     unreleased = contest.entries.filter(screening__isnull=False, screening__released_at__isnull=True).count()
     context = {"contest": contest, "page": page, "rows": rows, "undecided": undecided, "unreleased": unreleased}
     return render(request, "judging/manage/screening.html", context)
@@ -147,13 +148,16 @@ def screening_ai(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
 def screening_release(request: HttpRequest, slug: str) -> HttpResponse:
     contest = organized_contest(request, slug)
     count = services.release_screening(contest=contest, by=request.user, now=timezone.now())
-    messages.success(
-        request,
-        ngettext(
-            "%(count)s entrant is being told the outcome.", "%(count)s entrants are being told the outcome.", count
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s entrant is being told the outcome.", "%(count)s entrants are being told the outcome.", count
+            )
+            % {"count": count},
         )
-        % {"count": count},
-    )
+    else:
+        messages.info(request, _("Every decision made so far has already been emailed to its entrant."))
     return redirect("judging:screening", slug=slug)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contest.models import Category, Theme
+from judging.media import organizer_works
 from judging.models import Score
 from submissions.models import Entry
 
@@ -91,6 +92,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "tie_forms": tie_forms,
         "awards": awards,
         "award_form": AwardForm(contest=contest),
+        "award_warnings": selectors.award_warnings(contest=contest),
         "schedule_form": ScheduleForm(contest=contest),
         "settings_form": SettingsForm(initial={"shortlist_size": results.shortlist_size,
                                                "include_feedback": results.include_feedback,
@@ -155,6 +157,15 @@ def give_award(request: HttpRequest, slug: str) -> HttpResponse:
     form = AwardForm(request.POST, contest=contest)
     if _errors_shown(request, form):
         return redirect("results:manage", slug=slug)
+    warnings = selectors.award_warnings(contest=contest, entry=form.cleaned_data["entry"])
+    if warnings and request.POST.get("despite_warnings") != "1":
+        # Said before the award exists: the organizer gives it anyway, or goes back.
+        entry = selectors.award_entry(entry=form.cleaned_data["entry"])
+        context = {"contest": contest, "warnings": warnings, "entry": entry,
+                   "work": organizer_works([entry])[entry.pk],
+                   "fields": [(name, value) for name, value in request.POST.items()
+                              if name not in ("csrfmiddlewaretoken", "despite_warnings")]}
+        return render(request, "results/award_confirm.html", context, status=409)
     scope = form.cleaned_data.get("scope") or ""
     theme = category = None
     if scope.startswith("theme:"):
@@ -219,7 +230,9 @@ def verify(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
                 return redirect("results:manage", slug=slug)
         else:
             status = 400
-    context = {"contest": contest, "entry": entry, "form": form, "verification": verification}
+    entry = selectors.award_entry(entry=entry)
+    context = {"contest": contest, "entry": entry, "form": form, "verification": verification,
+               "work": organizer_works([entry])[entry.pk]}
     return render(request, "results/verify.html", context, status=status)
 
 

@@ -114,18 +114,21 @@
     }
   }
 
+  // Each image of the work (one on the judge's page, one per entry on the organizers' lists) zooms on its own.
   function zoom() {
-    var box = document.querySelector("[data-zoom]");
-    var button = document.querySelector("[data-zoom-toggle]");
-    if (!box || !button) return;
-    button.hidden = false;
-    function toggle() {
-      var zoomed = box.classList.toggle("work__image--zoomed");
-      button.setAttribute("aria-pressed", zoomed ? "true" : "false");
-      button.textContent = button.getAttribute(zoomed ? "data-label-out" : "data-label-in");
-    }
-    button.addEventListener("click", toggle);
-    box.querySelector("img").addEventListener("click", toggle);
+    document.querySelectorAll("[data-zoom]").forEach(function (box) {
+      var row = box.nextElementSibling;
+      var button = row && row.querySelector("[data-zoom-toggle]");
+      if (!button) return;
+      button.hidden = false;
+      function toggle() {
+        var zoomed = box.classList.toggle("work__image--zoomed");
+        button.setAttribute("aria-pressed", zoomed ? "true" : "false");
+        button.textContent = button.getAttribute(zoomed ? "data-label-out" : "data-label-in");
+      }
+      button.addEventListener("click", toggle);
+      box.querySelector("img").addEventListener("click", toggle);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

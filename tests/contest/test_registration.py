@@ -106,31 +106,47 @@ def test_each_unticked_box_is_refused_with_its_own_message(client, unticked, mes
     assert not EligibilityCheck.objects.exists()
 
 
-def test_someone_30_on_the_closing_day_reads_exactly_why_they_cannot_take_part(client):
+def test_someone_30_on_the_closing_day_reads_exactly_why_before_any_box_to_tick(client):
     closes = next_first_of_july()
     contest = ContestFactory(closes_at=closes)
     client.force_login(EntrantFactory(date_of_birth=years_before(closes.date(), 30)))
 
-    client.post(register_url(contest), TICKED)
+    response = client.get(register_url(contest))
 
-    page = text(client.get(registration_url(contest)))
+    page = text(response)
+    assert response.status_code == 403
     assert "You cannot take part in this contest" in page
     assert f"Entrants must be 18–29 on July 1, {closes.year}. On that date you will be 30." in page
-    assert Registration.objects.get().status == "ineligible"
+    assert "Correct my profile" in page and 'href="/en/profile/?next=' in response.content.decode()
+    assert 'name="accept_rules"' not in response.content.decode()
+    # Sending the boxes anyway registers nothing: the same refusal.
+    sent = client.post(register_url(contest), TICKED)
+    assert sent.status_code == 403 and not Registration.objects.exists()
 
 
 def test_the_reason_follows_the_language_of_the_page(client):
     closes = next_first_of_july()
     contest = ContestFactory(closes_at=closes)
     client.force_login(EntrantFactory(date_of_birth=years_before(closes.date(), 30)))
-    client.post(register_url(contest), TICKED)
 
-    page = text(client.get(registration_url(contest, "es")))
+    page = text(client.get(register_url(contest, "es")))
 
-    (reason,) = re.findall(r"<li>([^<]*\b30\b[^<]*)</li>", page)
-    assert f"1 de julio de {closes.year}" in reason
-    assert "Entrants must be" not in reason
-    assert "On that date you will be" not in reason
+    assert f"1 de julio de {closes.year}" in page
+    assert "Entrants must be" not in page
+    assert "On that date you will be" not in page
+
+
+def test_a_registered_entrant_who_turns_out_too_old_still_reads_why_on_their_registration(client):
+    closes = next_first_of_july()
+    contest = ContestFactory(closes_at=closes)
+    person = EntrantFactory(date_of_birth=years_before(closes.date(), 30))
+    registrations.register(contest=contest, user=person, now=timezone.now())
+    client.force_login(person)
+
+    page = text(client.get(registration_url(contest)))
+    assert "You cannot take part in this contest" in page
+    assert "On that date you will be 30." in page
+    assert Registration.objects.get().status == "ineligible"
 
 
 def test_someone_without_a_date_of_birth_is_sent_to_their_profile_first(client):

@@ -82,14 +82,13 @@ def test_a_thirty_year_old_learns_why_in_spanish(page, live_server, demo):
     page.locator("input[name=login]").fill("tomas@voices.example")
     page.locator("input[name=password]").fill("a-long-test-password")
     page.locator("main form button[type=submit]").click()
-    page.locator("form input[name=accept_rules]").wait_for()
-    for name in ("accept_rules", "accept_privacy", "accept_processing"):
-        page.locator(f"input[name={name}]").check()
-    page.locator("main form button[type=submit]").click()
 
+    # Told before the rules and the three consents: no box to tick, the reason and the way to correct it.
     page.locator(".result--no").wait_for()
-    reason = page.locator(".result--no li").first.inner_text()
+    assert page.locator("input[name=accept_rules]").count() == 0
+    reason = page.locator(".result--no p").first.inner_text()
     assert "30" in reason and str(closes_on.year) in reason
+    assert page.get_by_role("link", name="Corregir mi perfil").is_visible()
     assert "Entrants must be" not in reason, "the reason should be in Spanish"
     assert page.locator("html").get_attribute("lang") == "es"
     assert_accessible(page, "entrant-30-years-old-es")

@@ -78,9 +78,10 @@ def ready_entry(contest: Contest, kind: str = MediaKind.VIDEO) -> Entry:
 def test_an_entrant_uploads_a_film_on_a_slow_line_resumes_after_a_reload_and_submits(page, live_server, demo, big_film):
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/en/contests/{SLUG}/entries/new/")
+    page.get_by_label("Short video", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label(demo.themes.order_by("position").first().title, exact=True).check()
-    page.get_by_label("Short video", exact=True).check()
     page.get_by_label("Work notes").fill(NOTES)
     page.get_by_label("I did not use AI tools").check()
     for declaration in Declaration:

@@ -54,11 +54,16 @@ def test_screening_shows_the_automatic_flags_and_records_a_decision_told_on_rele
     )
     client.post(f"/en/judging/manage/{j.contest.slug}/screening/{first.pk}/", {f"e{first.pk}-outcome": "eligible"})
     assert ScreeningDecision.objects.get(entry=second).outcome == ScreeningOutcome.INELIGIBLE
-    assert "2 decisions have not been told" in text(client.get(f"/en/judging/manage/{j.contest.slug}/screening/"))
+    assert "2 decisions are ready to be emailed to their entrants." in text(
+        client.get(f"/en/judging/manage/{j.contest.slug}/screening/")
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/en/judging/manage/{j.contest.slug}/screening/release/")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([first.entrant.email, second.entrant.email])
     assert ScreeningDecision.objects.filter(released_at__isnull=False).count() == 2
+    # Nothing left to tell: no "0 decisions", no release button.
+    after = text(client.get(f"/en/judging/manage/{j.contest.slug}/screening/"))
+    assert "ready to be emailed" not in after and "Release the results" not in after
 
 
 def test_screening_lists_each_entrys_signed_release_forms_for_the_organizer_alone_to_open(client):
@@ -240,7 +245,7 @@ def test_progress_by_judge_with_a_chart_and_reminders_to_those_behind(client, dj
     page = text(client.get(f"/en/judging/manage/rounds/{j.round.pk}/progress/"))
     assert "2 of 2 scored" in page and "0 of 2 scored" in page
     assert '<rect class="chart__bar" x="0" y="0" width="100.0"' in page
-    assert "1 judge has not submitted everything yet." in page
+    assert "1 judge still has scores to submit." in page
     band = r"<span>(\d+ scores? submitted(?: \(complete\))?)</span>\s*<span>(\d+ entr(?:y|ies))</span>"
     bands = re.findall(band, page)
     assert bands == [("0 scores submitted", "2 entries"), ("1 score submitted (complete)", "2 entries")]

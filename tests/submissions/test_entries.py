@@ -180,7 +180,7 @@ def test_the_entry_limit_refuses_one_more_and_a_withdrawn_entry_frees_a_place(cl
 
     refused = client.post(new_entry_url(contest), answers(contest, title="Third"))
 
-    assert refused.status_code == 400
+    assert refused.status_code == 403
     assert messages_on(refused) == [
         "This contest takes at most 2 entries from each entrant, and you have them already. "
         "Withdraw one to make room for a new one."
