@@ -1,0 +1,124 @@
+"""No page of the demo scrolls sideways on a 360 px phone, in any of the six languages, for any role.
+
+One seeded demo, one live server, one browser. Each role's pages are found by crawling its start pages in
+English (same origin, GET, links only, bounded: one page per shape of address), then every page is opened in
+each language.
+"""
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from demo.editions import seed_past_editions
+from demo.seed import SLUG, seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+MAX_PAGES_PER_ROLE = 40
+# Not pages of Voices' own (the Django admin), or not pages at all (files, exports, signing out).
+SKIP = re.compile(r"/admin/|/logout/|/export|/files/|/media/|/download|\.\w+$")
+
+# A role's start pages, after the language prefix.
+ROLES = {
+    "anonymous": (None, ["", f"contests/{SLUG}/"]),
+    "entrant": ("entrant1@voices.example", ["", "entries/"]),
+    "judge": ("judge1@voices.example", ["", "judging/"]),
+    "organizer": ("organizer@voices.example", ["", "judging/"]),
+}
+
+OVERFLOW = """() => {
+  const root = document.scrollingElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const culprits = [];
+  for (const element of document.querySelectorAll('main *, header *, footer *')) {
+    const box = element.getBoundingClientRect();
+    if (box.width && (box.right > root.clientWidth + 1 || box.left < -1)) {
+      const parent = element.parentElement && element.parentElement.getBoundingClientRect();
+      if (!parent || parent.right <= root.clientWidth + 1 && parent.left >= -1) {
+        culprits.push(element.tagName.toLowerCase() + (element.className ? '.' + element.className : '')
+          + ' ' + Math.round(box.width) + 'px: ' + (element.textContent || '').trim().slice(0, 40));
+      }
+    }
+  }
+  return {scroll: root.scrollWidth, client: root.clientWidth, culprits: culprits.slice(0, 4)};
+}"""
+
+
+def shape(path: str) -> str:
+    """One page per shape: /en/entries/CCM-2026-0001/ and /en/entries/CCM-2026-0002/ are the same page."""
+    parts = [re.sub(r"[0-9]", "9", part) for part in path.split("/")]
+    return "/".join(parts)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    now = timezone.now()
+    seed_demo(now=now)
+    from contest.models import Contest
+
+    seed_past_editions(now=now, open_contest=Contest.objects.get(slug=SLUG))
+
+
+def sign_in(context, live_server, email: str | None) -> None:
+    context.clear_cookies()
+    if email is None:
+        return
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+
+
+def crawl(page, live_server, starts: list[str]) -> list[str]:
+    """The role's pages in English, as paths without the language prefix, found by following links."""
+    origin = live_server.url
+    queue = deque(f"/en/{start}" for start in starts)
+    seen_shapes, pages = set(), []
+    while queue and len(pages) < MAX_PAGES_PER_ROLE:
+        path = queue.popleft()
+        if shape(path) in seen_shapes:
+            continue
+        seen_shapes.add(shape(path))
+        response = page.goto(origin + path, wait_until="domcontentloaded")
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        pages.append(path.removeprefix("/en/"))
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            url = urldefrag(href).url
+            parts = urlsplit(url)
+            if f"{parts.scheme}://{parts.netloc}" != origin or not parts.path.startswith("/en/"):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not SKIP.search(parts.path) and shape(target) not in seen_shapes:
+                queue.append(target)
+    return pages
+
+
+def test_no_page_scrolls_sideways_on_a_phone_in_any_language_for_any_role(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems, visited = [], 0
+    try:
+        for role, (email, starts) in ROLES.items():
+            sign_in(context, live_server, email)
+            pages = crawl(page, live_server, starts)
+            assert len(pages) >= 3, f"the crawl as {role} found only {pages}"
+            print(role, pages)
+            for language in LANGUAGES:
+                for path in pages:
+                    page.goto(f"{live_server.url}/{language}/{path}", wait_until="load")
+                    visited += 1
+                    if overflow := page.evaluate(OVERFLOW):
+                        problems.append(f"{role} /{language}/{path}: {overflow}")
+    finally:
+        context.close()
+    print(f"{visited} pages opened")
+    assert not problems, "These pages scroll sideways at 360 px:\n" + "\n".join(problems)
