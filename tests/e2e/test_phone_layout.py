@@ -7,7 +7,7 @@ each language.
 
 import re
 from collections import deque
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
@@ -21,20 +21,24 @@ from demo.seed import SLUG, seed_demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-MAX_PAGES_PER_ROLE = 40
+MAX_PAGES_PER_ROLE = 45
 # Not pages of Voices' own (the Django admin), or not pages at all (files, exports, signing out).
 SKIP = re.compile(r"/admin/|/logout/|/export|/files/|/media/|/download|\.\w+$")
 
-# A role's start pages, after the language prefix.
+# A role's start pages, after the language prefix ({announced}: the demo's announced edition).
 ROLES = {
-    "anonymous": (None, ["", f"contests/{SLUG}/"]),
+    "anonymous": (None, ["", f"contests/{SLUG}/", "contests/{announced}/winners/"]),
     "entrant": ("entrant1@voices.example", ["", "entries/"]),
     "judge": ("judge1@voices.example", ["", "judging/"]),
-    "organizer": ("organizer@voices.example", ["", "judging/"]),
+    "organizer": ("organizer@voices.example", ["judging/", "contests/{announced}/results/manage/"]),
 }
 
+# The page must not scroll sideways, nor may a table scroll inside its box (its columns would be clipped).
 OVERFLOW = """() => {
   const root = document.scrollingElement;
+  const boxes = [...document.querySelectorAll('.table-scroll')].filter(box => box.scrollWidth > box.clientWidth + 1);
+  if (boxes.length) return {table: boxes[0].querySelector('table')?.id || boxes[0].outerHTML.slice(0, 80),
+                             scroll: boxes[0].scrollWidth, client: boxes[0].clientWidth};
   if (root.scrollWidth <= root.clientWidth) return null;
   const culprits = [];
   for (const element of document.querySelectorAll('main *, header *, footer *')) {
@@ -51,10 +55,31 @@ OVERFLOW = """() => {
 }"""
 
 
-def shape(path: str) -> str:
-    """One page per shape: /en/entries/CCM-2026-0001/ and /en/entries/CCM-2026-0002/ are the same page."""
-    parts = [re.sub(r"[0-9]", "9", part) for part in path.split("/")]
-    return "/".join(parts)
+# Nor may a word in a table or a list of facts be broken across lines ("stockpil / e"). Words are runs of letters
+# of the scripts that put spaces between words; Chinese wraps between any two characters.
+BROKEN_WORD = r"""() => {
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT, {
+    acceptNode: node => node.parentElement.closest('td, th, dd') ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT,
+  });
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/[\p{L}\p{M}]{2,}/gu)) {
+      if (/\p{Script=Han}/u.test(match[0])) continue;
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top)));
+      if (tops.size > 1) return {word: match[0], in: node.parentElement.tagName.toLowerCase()};
+    }
+  }
+  return null;
+}"""
+
+
+def shape(path: str, query: str = "") -> str:
+    """One page per shape: /en/entries/CCM-2026-0001/ and /en/entries/CCM-2026-0002/ are the same page, and so
+    are two sign-in links that differ only in where they lead next."""
+    keys = sorted(key for key, _value in parse_qsl(query, keep_blank_values=True) if key != "next")
+    return re.sub(r"[0-9]+", "9", path) + "?" + "&".join(keys)
 
 
 @pytest.fixture
@@ -63,7 +88,8 @@ def demo(transactional_db):
     seed_demo(now=now)
     from contest.models import Contest
 
-    seed_past_editions(now=now, open_contest=Contest.objects.get(slug=SLUG))
+    past = seed_past_editions(now=now, open_contest=Contest.objects.get(slug=SLUG))
+    return past.announced.slug
 
 
 def sign_in(context, live_server, email: str | None) -> None:
@@ -83,9 +109,9 @@ def crawl(page, live_server, starts: list[str]) -> list[str]:
     seen_shapes, pages = set(), []
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
         path = queue.popleft()
-        if shape(path) in seen_shapes:
+        if shape(*path.partition("?")[::2]) in seen_shapes:
             continue
-        seen_shapes.add(shape(path))
+        seen_shapes.add(shape(*path.partition("?")[::2]))
         response = page.goto(origin + path, wait_until="domcontentloaded")
         if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
@@ -96,7 +122,7 @@ def crawl(page, live_server, starts: list[str]) -> list[str]:
             if f"{parts.scheme}://{parts.netloc}" != origin or not parts.path.startswith("/en/"):
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
-            if not SKIP.search(parts.path) and shape(target) not in seen_shapes:
+            if not SKIP.search(parts.path) and shape(parts.path, parts.query) not in seen_shapes:
                 queue.append(target)
     return pages
 
@@ -109,7 +135,7 @@ def test_no_page_scrolls_sideways_on_a_phone_in_any_language_for_any_role(browse
     try:
         for role, (email, starts) in ROLES.items():
             sign_in(context, live_server, email)
-            pages = crawl(page, live_server, starts)
+            pages = crawl(page, live_server, [start.format(announced=demo) for start in starts])
             assert len(pages) >= 3, f"the crawl as {role} found only {pages}"
             print(role, pages)
             for language in LANGUAGES:
@@ -118,6 +144,8 @@ def test_no_page_scrolls_sideways_on_a_phone_in_any_language_for_any_role(browse
                     visited += 1
                     if overflow := page.evaluate(OVERFLOW):
                         problems.append(f"{role} /{language}/{path}: {overflow}")
+                    if broken := page.evaluate(BROKEN_WORD):
+                        problems.append(f"{role} /{language}/{path}: a word broken across lines: {broken}")
     finally:
         context.close()
     print(f"{visited} pages opened")
