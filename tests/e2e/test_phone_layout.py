@@ -65,6 +65,10 @@ BROKEN_WORD = r"""() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     for (const match of node.data.matchAll(/[\p{L}\p{M}]{2,}/gu)) {
       if (/\p{Script=Han}/u.test(match[0])) continue;
+      // An email address or a link has no space to break at: it may break anywhere.
+      const before = node.data.slice(0, match.index).split(/\s/).pop();
+      const after = node.data.slice(match.index).split(/\s/)[0];
+      if (/[@/]/.test(before + after)) continue;
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
       const tops = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top)));
