@@ -79,6 +79,23 @@ BROKEN_WORD = r"""() => {
 }"""
 
 
+# On a right-to-left page, a sentence someone typed in English keeps its full stop after its last word, not at
+# the other end of the line (user text is isolated with dir="auto" or <bdi>).
+STRAY_FULL_STOP = r"""() => {
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const box = (node, at) => { range.setStart(node, at); range.setEnd(node, at + 1); return range.getBoundingClientRect(); };
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.data.trimEnd();
+    if (!/^\s*[A-Za-z][A-Za-z ,;:'’-]*[a-z][.!?]$/.test(text) || !node.parentElement.checkVisibility()) continue;
+    const stop = box(node, text.length - 1), last = box(node, text.length - 2);
+    if (stop.width && last.width && Math.abs(stop.top - last.top) < 2 && stop.left < last.left)
+      return text.trim().slice(-60);
+  }
+  return null;
+}"""
+
+
 def shape(path: str, query: str = "") -> str:
     """One page per shape: /en/entries/CCM-2026-0001/ and /en/entries/CCM-2026-0002/ are the same page, and so
     are two sign-in links that differ only in where they lead next."""
@@ -148,6 +165,8 @@ def test_no_page_scrolls_sideways_on_a_phone_in_any_language_for_any_role(browse
                     visited += 1
                     if overflow := page.evaluate(OVERFLOW):
                         problems.append(f"{role} /{language}/{path}: {overflow}")
+                    if language == "ar" and (sentence := page.evaluate(STRAY_FULL_STOP)):
+                        problems.append(f"{role} /{language}/{path}: a full stop at the wrong end of: {sentence}")
                     if broken := page.evaluate(BROKEN_WORD):
                         problems.append(f"{role} /{language}/{path}: a word broken across lines: {broken}")
     finally:
