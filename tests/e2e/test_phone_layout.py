@@ -84,7 +84,11 @@ BROKEN_WORD = r"""() => {
 STRAY_FULL_STOP = r"""() => {
   const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   const range = document.createRange();
-  const box = (node, at) => { range.setStart(node, at); range.setEnd(node, at + 1); return range.getBoundingClientRect(); };
+  const box = (node, at) => {
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    return range.getBoundingClientRect();
+  };
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.data.trimEnd();
     if (!/^\s*[A-Za-z][A-Za-z ,;:'’-]*[a-z][.!?]$/.test(text) || !node.parentElement.checkVisibility()) continue;
