@@ -166,7 +166,6 @@ def test_no_page_scrolls_sideways_on_a_phone_in_any_language_for_any_role(browse
             sign_in(context, live_server, email)
             pages = crawl(page, live_server, [start.format(announced=demo.announced.slug) for start in starts])
             assert len(pages) >= 3, f"the crawl as {role} found only {pages}"
-            print(role, pages)
             for language in LANGUAGES:
                 for path in pages:
                     page.goto(f"{live_server.url}/{language}/{path}", wait_until="load")
@@ -179,7 +178,7 @@ def test_no_page_scrolls_sideways_on_a_phone_in_any_language_for_any_role(browse
                         problems.append(f"{role} /{language}/{path}: a word broken across lines: {broken}")
     finally:
         context.close()
-    print(f"{visited} pages opened")
+    assert visited >= 6 * 40, f"only {visited} pages opened"
     assert not problems, "These pages scroll sideways at 360 px:\n" + "\n".join(problems)
 
 
