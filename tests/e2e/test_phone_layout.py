@@ -29,7 +29,7 @@ SKIP = re.compile(r"/admin/|/logout/|/export|/files/|/media/|/download|\.\w+$")
 # A role's start pages, after the language prefix ({announced}: the demo's announced edition).
 ROLES = {
     "anonymous": (None, ["", f"contests/{SLUG}/", "contests/{announced}/winners/"]),
-    "entrant": ("entrant1@voices.example", ["", "entries/"]),
+    "entrant": ("entrant1@voices.example", ["", "entries/", "accounts/email/"]),
     "judge": ("judge1@voices.example", ["", "judging/"]),
     "organizer": ("organizer@voices.example", ["judging/", "contests/{announced}/results/manage/"]),
 }
