@@ -476,10 +476,16 @@ def statistics(*, contest: Contest) -> dict[str, list[tuple[str, int]]]:
     from accounts.models import Gender
 
     entries = Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
-    by_theme = list(entries.values_list("theme__title").annotate(n=Count("pk")).order_by("theme__position"))
-    by_category = list(
-        entries.values_list("category__title").annotate(n=Count("pk")).order_by("category__position")
-    )
+    # Counted by key and named from the theme and category rows, so the names are in the page's language
+    # (a `theme__title` lookup would read the untranslated column).
+    theme_counts = dict(entries.values_list("theme").annotate(n=Count("pk")).order_by())
+    category_counts = dict(entries.values_list("category").annotate(n=Count("pk")).order_by())
+    by_theme = [(theme.title, theme_counts[theme.pk]) for theme in contest.themes.all() if theme.pk in theme_counts]
+    by_category = [
+        (category.title, category_counts[category.pk])
+        for category in contest.categories.all()
+        if category.pk in category_counts
+    ]
     reference = timezone.localdate(contest.closes_at, contest.zone)
     people = Counter()
     country, band, gender, language = Counter(), Counter(), Counter(), Counter()

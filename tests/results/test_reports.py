@@ -110,3 +110,20 @@ def test_an_archived_contest_refuses_changes_and_retention_deletes_only_non_winn
     with pytest.raises(services.ResultsRefused):
         services.give_award(contest=made.contest, entry=made.entries[1], kind="honourable", by=made.organizer,
                             now=at)
+
+
+def test_the_statistics_page_names_themes_and_categories_in_the_pages_language(client):
+    made = judged_contest(steps=["normalised_mean"])
+    theme, category = made.entries[0].theme, made.entries[0].category
+    theme.title_ar, theme.title_zh_hans = "الضحايا والناجون", "受害者和幸存者"
+    theme.save()
+    category.title_ar = "فيديو"
+    category.save()
+    client.force_login(made.organizer)
+    arabic = client.get(f"/ar/contests/{made.contest.slug}/results/manage/statistics/").content.decode()
+    assert '<th scope="row">الضحايا والناجون</th>' in arabic and '<th scope="row">فيديو</th>' in arabic
+    assert f'<th scope="row">{theme.title_en}</th>' not in arabic
+    chinese = client.get(f"/zh-hans/contests/{made.contest.slug}/results/manage/statistics/").content.decode()
+    assert '<th scope="row">受害者和幸存者</th>' in chinese
+    # Without a translation the English name stands in.
+    assert f'<th scope="row">{category.title_en}</th>' in chinese

@@ -1,5 +1,7 @@
-"""The entrant's dashboard runs the same queries for 10 entries as for 60: files, renditions, team and all."""
+"""The entrant's dashboard runs the same queries for 10 entries as for 60 or 10,000: files, renditions, team and
+all."""
 
+from collections import defaultdict
 from datetime import date
 
 import pytest
@@ -12,7 +14,7 @@ from contest.enums import MediaKind
 from contest.models import Registration
 from submissions import services
 from submissions.enums import CoCreatorStatus, Declaration, JobKind, JobQueue, JobStatus
-from submissions.models import CoCreator, MediaAsset, ProcessingJob, Rendition
+from submissions.models import CoCreator, Entry, EntryDeclaration, MediaAsset, ProcessingJob, Rendition
 from tests.factories import CategoryFactory, ContestFactory, EntrantFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,59 @@ def test_the_dashboard_runs_the_same_queries_for_10_entries_as_for_60(client):
     assert many == few, f"{few} queries for 10 entries, {many} for 60"
     assert few <= 10
 
+
+
+def copy_of(row, **changes):
+    fields = {field.attname: getattr(row, field.attname) for field in type(row)._meta.concrete_fields}
+    return type(row)(**{name: value for name, value in fields.items() if name != "id"} | changes)
+
+
+def copy_entries(entrant, count: int) -> None:
+    """`count` more entries for the entrant, each a copy of one it has, with its declarations, co-creators, file,
+    jobs and renditions: written in bulk, as the page is tested here, not the services."""
+    originals = list(Entry.objects.filter(entrant=entrant).order_by("pk"))
+    sources = [originals[n % len(originals)] for n in range(count)]
+    entries = Entry.objects.bulk_create(
+        [copy_of(source, reference=f"BULK-{n:05d}") for n, source in enumerate(sources)], batch_size=2000
+    )
+    copied_from = dict(zip([e.pk for e in entries], [s.pk for s in sources], strict=True))
+    for model in (EntryDeclaration, CoCreator):
+        rows = defaultdict(list)
+        for row in model.objects.filter(entry__in=originals):
+            rows[row.entry_id].append(row)
+        model.objects.bulk_create(
+            [copy_of(row, entry_id=entry.pk) for entry in entries for row in rows[copied_from[entry.pk]]],
+            batch_size=2000,
+        )
+    assets = {asset.entry_id: asset for asset in MediaAsset.objects.filter(entry__in=originals)}
+    pairs = [(assets[copied_from[entry.pk]], entry) for entry in entries if copied_from[entry.pk] in assets]
+    new_assets = MediaAsset.objects.bulk_create(
+        [copy_of(asset, entry_id=entry.pk, sha256=f"{n:064x}") for n, (asset, entry) in enumerate(pairs)],
+        batch_size=2000,
+    )
+    for model in (ProcessingJob, Rendition):
+        rows = defaultdict(list)
+        for row in model.objects.filter(asset__in=assets.values()):
+            rows[row.asset_id].append(row)
+        model.objects.bulk_create(
+            [copy_of(row, asset_id=new.pk) for (old, _entry), new in zip(pairs, new_assets, strict=True)
+             for row in rows[old.pk]],
+            batch_size=2000,
+        )
+
+
+def test_the_dashboard_runs_the_same_queries_for_10_entries_as_for_10000(client):
+    contest = contest_with_photos()
+    entrant = EntrantFactory()
+    registrations.register(contest=contest, user=entrant, now=timezone.now())
+    add_entries(contest, entrant, 10, 0)
+    client.force_login(entrant)
+    client.get("/en/entries/")
+    few, page = dashboard_queries(client)
+    assert page.count('class="card entry-card"') == 10
+
+    copy_entries(entrant, 9_990)
+    many, page = dashboard_queries(client)
+    assert page.count('class="card entry-card"') == 10_000
+    assert page.count("Your photo is 300 × 200 pixels; this category needs at least 1600.") >= 3_000
+    assert many == few, f"{few} queries for 10 entries, {many} for 10,000"
