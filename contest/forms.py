@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import CleanText
 
-class RegistrationForm(forms.Form):
+
+class RegistrationForm(CleanText, forms.Form):
     accept_rules = forms.BooleanField(
         label=_("I have read the rules above and accept them."),
         error_messages={"required": _("Tick this box to accept the rules: you cannot register without them.")},
@@ -19,7 +21,7 @@ class RegistrationForm(forms.Form):
     )
 
 
-class GuardianRequestForm(forms.Form):
+class GuardianRequestForm(CleanText, forms.Form):
     guardian_email = forms.EmailField(
         label=_("Your parent's or guardian's email address"),
         error_messages={

@@ -9,7 +9,7 @@ urlpatterns = [
     path("contests/<slug:slug>/", views.contest_detail, name="detail"),
     path("contests/<slug:slug>/register/", views.register, name="register"),
     path("contests/<slug:slug>/registration/", views.registration_detail, name="registration"),
-    path("guardian/<str:token>/", views.guardian, name="guardian"),
+    path("guardian/<token:token>/", views.guardian, name="guardian"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
 ]
