@@ -4,7 +4,7 @@ Every form of the site mixes in `CleanText` (accounts is the lowest app, so all 
 its control characters (a tab or line break becomes a space) and refuses the characters that override or
 isolate the direction of text, which can show `gpj.exe` after U+202E as `exe.jpg`; a multi-line field keeps tabs
 and line breaks and loses the rest. File names from uploads go through `clean_file_name`. The data
-migration results/0007 cleaned what was stored before, with the same functions.
+migration results/0003 cleaned what was stored before, with the same functions.
 """
 
 import re
@@ -20,6 +20,10 @@ LINE_BREAKS = re.compile("\r\n|[\t\n\r\x85\u2028\u2029]")
 # Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI); the marks LRM, RLM and ALM stay.
 DIRECTION_CHANGES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 LONGEST_FILE_NAME = 255
+FILE_NAME_DIRECTION_MESSAGE = _(
+    "The file's name contains invisible characters that reverse the direction of text, which can disguise what "
+    "kind of file it is. Rename the file, then choose it again."
+)
 DIRECTION_MESSAGE = _(
     "This contains invisible characters that reverse the direction of text, which can disguise what it says. "
     "Type it again without them."
@@ -45,6 +49,11 @@ def changes_direction(value: str) -> bool:
 def refuse_direction_changes(value) -> None:
     if isinstance(value, str) and changes_direction(value):
         raise ValidationError(DIRECTION_MESSAGE, code="direction")
+
+
+def refuse_direction_changes_in_file_name(value) -> None:
+    if changes_direction(getattr(value, "name", "") or ""):
+        raise ValidationError(FILE_NAME_DIRECTION_MESSAGE, code="direction")
 
 
 def clean_stored(value: str, *, multiline: bool) -> str:
@@ -74,6 +83,9 @@ def _prepare(field: forms.Field) -> None:
     if getattr(field, "cleans_text", False):
         return
     field.cleans_text = True
+    if isinstance(field, forms.FileField):
+        field.validators.append(refuse_direction_changes_in_file_name)
+        return
     if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
         return
     multiline = isinstance(field.widget, forms.Textarea)

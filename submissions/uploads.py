@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.text import changes_direction, clean_file_name, clean_line
+from accounts.text import FILE_NAME_DIRECTION_MESSAGE, changes_direction, clean_file_name, clean_line
 from contest.deadlines import Verdict
 from contest.describe import size_in_words
 
@@ -219,10 +219,7 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
         raise UploadProblem(_("This is not your entry."))
     _require(rules.may_upload(owner, entry, now=now))
     if changes_direction(filename):
-        raise UploadProblem(
-            _("The file's name contains invisible characters that reverse the direction of text, which can "
-              "disguise what kind of file it is. Rename the file, then choose it again.")
-        )
+        raise UploadProblem(str(FILE_NAME_DIRECTION_MESSAGE))
     category = entry.category
     if length > SANE_LENGTH:
         # Told as the limit: "9313225746154785439172786126848 GB" helps nobody.
