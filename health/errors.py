@@ -9,17 +9,17 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
-from .outage import _is_tus, _wants_json
+from .outage import is_tus, wants_json
 
 logger = logging.getLogger(__name__)
 
 
 def _answer(request: HttpRequest, *, status: int, template: str, title: str, text: str) -> HttpResponse:
-    if _is_tus(request):
+    if is_tus(request):
         response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
         response["Tus-Resumable"] = "1.0.0"
         return response
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": text}, status=status)
     # The site's own page (menu, languages) needs the session and the user; a request refused before
     # those were read (a bad Host header, say) gets the plain error page, which needs neither.
