@@ -6,7 +6,7 @@ export VOICES_PORT ?= 8000
 export VOICES_HOST ?= 127.0.0.1
 export SITE_URL ?= http://$(VOICES_HOST):$(VOICES_PORT)
 
-.PHONY: run test bench lint messages makemessages install install-dev migrate storage demo clean lock
+.PHONY: run test fuzz bench lint messages makemessages install install-dev migrate storage demo clean lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ run: demo
 
 test: install-dev messages
 	$(PY) -m pytest
+
+# The fuzz suite for longer than CI runs it, with fresh random examples; prints every request that got a 5xx.
+FUZZ_EXAMPLES ?= 5000
+FUZZ_SECONDS ?= 600
+fuzz: install-dev messages
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		$(PY) -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider -s -q
 
 bench: install-dev messages
 	$(PY) -m benchmarks

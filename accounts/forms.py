@@ -10,9 +10,10 @@ from django.utils.translation import ngettext
 
 from .birth_dates import birth_date_problems
 from .models import PROFILE_FIELDS, User
+from .text import CleanText
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CleanText, forms.ModelForm):
     class Meta:
         model = User
         fields = list(PROFILE_FIELDS)
@@ -59,7 +60,7 @@ class ProfileForm(forms.ModelForm):
         return value
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(CleanText, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -82,7 +83,7 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-class UserAdminChangeForm(UserChangeForm):
+class UserAdminChangeForm(CleanText, UserChangeForm):
     """The admin's user form: a changed date of birth needs a reason once the person has submitted an entry."""
 
     birth_date_correction_reason = forms.CharField(

@@ -10,6 +10,10 @@ from health.views import healthz, healthz_deep
 
 # Every uncaught exception: 503 when a service is away, 500 otherwise, each saying whether what was sent was saved.
 handler500 = "health.outage.server_error"
+# Refusals: pages that never read the request's body, so a malformed one cannot turn them into a 500.
+handler400 = "health.errors.bad_request"
+handler403 = "health.errors.permission_denied"
+handler404 = "health.errors.page_not_found"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

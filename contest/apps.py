@@ -9,7 +9,9 @@ class ContestConfig(AppConfig):
     def ready(self) -> None:
         from accounts import registry
 
-        from . import personal_data, registration
+        from . import converters, personal_data, registration
+
+        converters.register()
 
         registry.register(self.label, export=personal_data.export, erase=personal_data.erase)
         # A new date of birth or country takes every eligibility decision again.

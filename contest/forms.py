@@ -8,10 +8,12 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from accounts.text import CleanText
+
 from .models import Category, Contest, Theme
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanText, forms.Form):
     accept_rules = forms.BooleanField(
         label=_("I have read the rules above and accept them."),
         error_messages={"required": _("Tick this box to accept the rules: you cannot register without them.")},
@@ -26,7 +28,7 @@ class RegistrationForm(forms.Form):
     )
 
 
-class GuardianRequestForm(forms.Form):
+class GuardianRequestForm(CleanText, forms.Form):
     guardian_email = forms.EmailField(
         label=_("Your parent's or guardian's email address"),
         error_messages={
@@ -86,7 +88,7 @@ def _local_datetime_field(label, *, required: bool = True, help_text: str = "") 
     )
 
 
-class NewContestForm(forms.Form):
+class NewContestForm(CleanText, forms.Form):
     copy_from = forms.ModelChoiceField(
         label=_("Start from"),
         queryset=Contest.objects.none(),
@@ -151,7 +153,7 @@ class NewContestForm(forms.Form):
         return data
 
 
-class DatesForm(forms.ModelForm):
+class DatesForm(CleanText, forms.ModelForm):
     """Dates (in the contest's zone) and the limits of the whole contest."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
@@ -164,7 +166,7 @@ class DatesForm(forms.ModelForm):
                   "max_entries_per_entrant", "max_team_size", "statement_max_words"]
 
 
-class EligibilityForm(forms.ModelForm):
+class EligibilityForm(CleanText, forms.ModelForm):
     class Meta:
         model = Contest
         fields = ["min_age", "max_age", "age_reference", "age_reference_date", "guardian_consent_below_age",
@@ -174,7 +176,7 @@ class EligibilityForm(forms.ModelForm):
                                               "several, or type a country's first letters.")}
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(CleanText, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["position", "title_en", "description_en"]
@@ -187,7 +189,7 @@ class ThemeForm(forms.ModelForm):
         self.fields["title_en"].error_messages["required"] = _("Give the theme a title, or tick “Remove”.")
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(CleanText, forms.ModelForm):
     allowed_formats = forms.CharField(
         label=_("Allowed formats"),
         required=False,
@@ -254,7 +256,7 @@ CategoryFormSet = forms.inlineformset_factory(
 )
 
 
-class TextsForm(forms.ModelForm):
+class TextsForm(CleanText, forms.ModelForm):
     """One object's translated texts, every language side by side; `rows()` groups them by text."""
 
     def __init__(self, *args, texts: tuple[str, ...], **kwargs) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -50,6 +50,12 @@ class Contest(models.Model):
         max_length=20,
         default="ENTRY",
         help_text=_("Entry references are this prefix and a number, such as CCM-2026-0042."),
+        # A reference is part of addresses (contest/converters.py): letters, digits, hyphens and dots only.
+        validators=[
+            RegexValidator(
+                r"^[\w.-]+\Z", _("Use letters, digits, hyphens and dots only, such as CCM-2026.")
+            )
+        ],
     )
     statement_max_words = models.PositiveIntegerField(_("most words in the work notes"), default=300)
     last_entry_number = models.PositiveIntegerField(_("last entry number given"), default=0, editable=False)

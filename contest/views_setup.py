@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import deadlines, services
+from . import deadlines, inputs, services
 from .enums import ContestStatus, Role
 from .forms import (
     CONTEST_TEXTS,
@@ -53,20 +53,27 @@ def _organized(request: HttpRequest):
     return contests.filter(roles__user=request.user, roles__role=Role.ORGANIZER).distinct()
 
 
+def _chosen(sources, value: str):
+    """The contest to copy named in the request, or None (the form then says what is wrong)."""
+    try:
+        return sources.filter(pk=inputs.object_id(value)).first()
+    except Http404:
+        return None
+
+
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("contest.create_contest"):
         raise PermissionDenied
     sources = _organized(request)
     initial = {}
-    if (source_id := request.GET.get("copy", "")).isdigit():
-        initial["copy_from"] = sources.filter(pk=source_id).first()
+    if request.GET.get("copy"):
+        initial["copy_from"] = _chosen(sources, request.GET["copy"])
     form = NewContestForm(request.POST or None, sources=sources, initial=initial)
     status = 200
     if request.method == "POST":
         zone = request.POST.get("time_zone", "UTC")
-        source_id = request.POST.get("copy_from", "")
-        source = sources.filter(pk=source_id).first() if source_id.isdigit() else None
+        source = _chosen(sources, request.POST.get("copy_from", ""))
         zone = source.time_zone if source else zone
         with timezone.override(zone if zone in dict(form.fields["time_zone"].choices) else "UTC"):
             valid = form.is_valid()

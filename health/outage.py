@@ -89,11 +89,11 @@ class SavesMiddleware:
             return self.get_response(request)
 
 
-def _is_tus(request: HttpRequest) -> bool:
+def is_tus(request: HttpRequest) -> bool:
     return "Tus-Resumable" in request.headers
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
     return request.path.endswith(".json") or "application/json" in request.headers.get("Accept", "")
 
 
@@ -129,12 +129,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
         else _("Something went wrong on our side.")
     )
     what = _what_happened(sent=sent, saved=saved, outage=outage)
-    if _is_tus(request):
+    if is_tus(request):
         # tus clients start a new upload from zero after any refused HEAD but 423; they try a 423 again.
         status = 423 if outage and request.method == "HEAD" else status
         response = HttpResponse(f"{headline} {what}", status=status, content_type="text/plain; charset=utf-8")
         response["Tus-Resumable"] = "1.0.0"
-    elif _wants_json(request):
+    elif wants_json(request):
         response = JsonResponse({"error": f"{headline} {what}", "saved": saved if sent else None}, status=status)
     else:
         context = {

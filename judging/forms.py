@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname as localized
 
+from accounts.text import CleanText
+
 from .enums import IneligibleReason, ScreeningOutcome
 from .models import Criterion, Round
 
@@ -15,7 +17,7 @@ def criterion_field(criterion: Criterion) -> str:
     return f"criterion_{criterion.pk}"
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(CleanText, forms.Form):
     """One number per criterion (any may be empty in a draft), the two texts, and the version the page loaded."""
 
     comment = forms.CharField(
@@ -76,7 +78,7 @@ def score_initial(sheet) -> dict:
     return initial
 
 
-class KnowsEntrantForm(forms.Form):
+class KnowsEntrantForm(CleanText, forms.Form):
     note = forms.CharField(
         label=_("How you know them (optional, only the organizers read it)"),
         required=False,
@@ -85,7 +87,15 @@ class KnowsEntrantForm(forms.Form):
     )
 
 
-class ScreeningForm(forms.Form):
+class AiFlagForm(CleanText, forms.Form):
+    # The page's two buttons send 1 (flag) or 0 (remove the flag).
+    suspected = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
+    note = forms.CharField(
+        label=_("Suspect undisclosed AI use? What makes you think so (optional)"), required=False, max_length=2000
+    )
+
+
+class ScreeningForm(CleanText, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=ScreeningOutcome.choices,
@@ -113,7 +123,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(CleanText, forms.ModelForm):
     class Meta:
         model = Round
         fields = [
@@ -148,7 +158,7 @@ class RoundForm(forms.ModelForm):
         return data
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(CleanText, forms.ModelForm):
     """A criterion with its name and guidance in each language (English is required, the others fall back to it)."""
 
     class Meta:
@@ -190,7 +200,7 @@ class CriterionForm(forms.ModelForm):
         return data
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanText, forms.Form):
     reason = forms.CharField(
         label=_("Why the round reopens"),
         max_length=500,
@@ -198,7 +208,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleanText, forms.Form):
     email = forms.EmailField(
         label=_("Judge's email address"),
         error_messages={"required": _("Give the judge's email address."), "invalid": _("Check the email address.")},
@@ -206,7 +216,7 @@ class InviteForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
 
 
-class AddJudgeForm(forms.Form):
+class AddJudgeForm(CleanText, forms.Form):
     judge = forms.ModelChoiceField(
         label=_("Judge of the contest"), queryset=None, error_messages={"required": _("Choose a judge.")}
     )
@@ -216,7 +226,7 @@ class AddJudgeForm(forms.Form):
         self.fields["judge"].queryset = judges
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanText, forms.Form):
     entry = forms.CharField(
         label=_("Entry reference"), max_length=40, error_messages={"required": _("Give the entry's reference.")}
     )
@@ -227,7 +237,7 @@ class AssignForm(forms.Form):
         self.fields["judge"].queryset = judges
 
 
-class JudgeDetailsForm(forms.Form):
+class JudgeDetailsForm(CleanText, forms.Form):
     country = forms.ChoiceField(
         label=_("Country you live and work in"), choices=lambda: [("", "–"), *countries], required=False
     )
@@ -239,7 +249,7 @@ class JudgeDetailsForm(forms.Form):
     )
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(CleanText, forms.Form):
     email = forms.EmailField(
         label=_("Email address of a person you know who may have entered"),
         error_messages={"required": _("Give their email address."), "invalid": _("Check the email address.")},
@@ -247,7 +257,7 @@ class ConflictForm(forms.Form):
     note = forms.CharField(label=_("How you know them (optional)"), required=False, max_length=2000)
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(CleanText, forms.Form):
     to_round = forms.ModelChoiceField(
         label=_("Next round"), queryset=None, error_messages={"required": _("Choose the round they go to.")}
     )

@@ -9,6 +9,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname as localized
 
+from accounts.text import CleanText
 from contest.models import Contest
 from judging.models import Criterion
 from submissions.enums import EntryStatus
@@ -18,7 +19,7 @@ from .enums import AwardKind, TieBreakStep
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-class TieBreakForm(forms.Form):
+class TieBreakForm(CleanText, forms.Form):
     """The steps are chosen in order: first, second, third… A step left empty ends the rule."""
 
     def __init__(self, *args, contest: Contest, **kwargs) -> None:
@@ -48,7 +49,7 @@ class TieBreakForm(forms.Form):
         return data
 
 
-class TieDecisionForm(forms.Form):
+class TieDecisionForm(CleanText, forms.Form):
     entries = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for this order"),
@@ -74,7 +75,7 @@ class TieDecisionForm(forms.Form):
         return sorted(positions, key=positions.get)
 
 
-class AwardForm(forms.Form):
+class AwardForm(CleanText, forms.Form):
     kind = forms.ChoiceField(label=_("Award"), choices=AwardKind.choices)
     # A reference typed or pasted from the ranking, not a list of every entry: a contest can have thousands.
     entry = forms.CharField(
@@ -118,7 +119,7 @@ class AwardForm(forms.Form):
                 if name.startswith(("name_", "citation_")) and value}
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(CleanText, forms.Form):
     identity_checked = forms.BooleanField(label=_("I have checked the entrant's identity."), required=False)
     age_checked = forms.BooleanField(label=_("I have checked the entrant's age against the contest's rule."),
                                      required=False)
@@ -142,7 +143,7 @@ class VerificationForm(forms.Form):
         return document
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(CleanText, forms.Form):
     at = forms.DateTimeField(
         label=_("Announce on"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M"),
@@ -162,7 +163,7 @@ class ScheduleForm(forms.Form):
         return value.replace(tzinfo=None).replace(tzinfo=self.zone)
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(CleanText, forms.Form):
     shortlist_size = forms.IntegerField(label=_("Entries in the exhibition"), min_value=1, max_value=100,
                                         error_messages={"min_value": _("Show at least one entry."),
                                                         "max_value": _("Show at most 100 entries.")})
@@ -174,7 +175,7 @@ class SettingsForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(CleanText, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Send to the entrant")), ("reject", _("Do not send"))],
         widget=forms.RadioSelect,
@@ -183,7 +184,7 @@ class FeedbackForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EntryFilterForm(forms.Form):
+class EntryFilterForm(CleanText, forms.Form):
     theme = forms.IntegerField(required=False)
     category = forms.IntegerField(required=False)
     status = forms.ChoiceField(required=False, choices=[("", "")] + list(EntryStatus.choices))

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts.text import clean_file_name
 from contest.describe import size_in_words
 from contest.enums import MediaKind
 
@@ -110,7 +111,7 @@ def add_release_form(*, entry: Entry, by, upload: UploadedFile, now: datetime) -
     attachment = Attachment(
         entry=entry,
         kind=AttachmentKind.RELEASE_FORM,
-        original_name=(upload.name or "")[:255],
+        original_name=clean_file_name(upload.name or "", fallback=""),
         size=len(data),
     )
     attachment.file.save(files.attachment_key(f"release-form.{file_format}"), ContentFile(data), save=False)
@@ -138,7 +139,7 @@ def add_captions(*, entry: Entry, by, upload: UploadedFile, language: str, now: 
         entry=entry,
         kind=AttachmentKind.CAPTION,
         language=language,
-        original_name=(upload.name or "")[:255],
+        original_name=clean_file_name(upload.name or "", fallback=""),
         size=len(data),
     )
     attachment.file.save(files.attachment_key(f"captions-{language}.vtt"), ContentFile(data), save=False)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import CleanText
 from contest.eligibility import birth_date_problems
 from contest.enums import MediaKind
 from contest.models import Category, Contest
@@ -13,7 +14,7 @@ from .models import Entry
 from .words import word_count
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(CleanText, forms.ModelForm):
     """Saving a draft needs only a title, theme and category; the declarations are ticked before submitting."""
 
     declarations = forms.MultipleChoiceField(
@@ -110,7 +111,7 @@ class EntryForm(forms.ModelForm):
         return data
 
 
-class CoCreatorForm(forms.Form):
+class CoCreatorForm(CleanText, forms.Form):
     name = forms.CharField(
         label=_("Their full name"), max_length=200, error_messages={"required": _("Enter the co-creator's full name.")}
     )
@@ -138,7 +139,7 @@ class CoCreatorForm(forms.Form):
         return value
 
 
-class ReleaseFormForm(forms.Form):
+class ReleaseFormForm(CleanText, forms.Form):
     """One signed release form: a PDF, or a photo or scan of the paper."""
 
     prefix = "release"  # two file forms on one page: their fields' ids must differ
@@ -155,7 +156,7 @@ def _caption_languages():
     return [("", _("Choose a language")), *caption_languages()]
 
 
-class CaptionsForm(forms.Form):
+class CaptionsForm(CleanText, forms.Form):
     """Captions in one language, as SRT or WebVTT."""
 
     prefix = "captions"

@@ -7,6 +7,7 @@ answer in plain text, in the page's language, with what to do next.
 
 import base64
 import binascii
+import re
 import uuid
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from gunicorn.http import body as gunicorn_body
+
+from contest.converters import ReferenceConverter
 
 from . import uploads
 from .models import Entry, Upload
@@ -149,10 +152,11 @@ def collection(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return _answer(400, _("The upload must say how large the file is (Upload-Length)."))
     meta = _metadata(request.headers.get("Upload-Metadata", ""))
+    reference = meta.get("entry", "")
     entry = (
-        Entry.objects.select_related("contest", "category")
-        .filter(reference=meta.get("entry", ""), entrant=request.user)
-        .first()
+        Entry.objects.select_related("contest", "category").filter(reference=reference, entrant=request.user).first()
+        if re.fullmatch(ReferenceConverter.regex, reference)
+        else None
     )
     if entry is None:
         return _answer(404, _("No entry of yours has this reference."))

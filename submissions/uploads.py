@@ -37,6 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.text import FILE_NAME_DIRECTION_MESSAGE, changes_direction, clean_file_name, clean_line
 from contest.deadlines import Verdict
 from contest.describe import size_in_words
 
@@ -54,6 +55,8 @@ PIECES, PIECE_BYTES = 2, 4 * 1024 * 1024
 # How far behind the newest byte a file's pages are assumed to be on the disk, and dropped from the cache.
 WRITTEN_BACK_BYTES = 16 * 1024 * 1024
 _fadvise = getattr(os, "posix_fadvise", None)  # not on macOS: there the page cache does as it likes
+# No upload is larger than this (1 TiB), whatever a category allows: a larger Upload-Length is a mistake or an attack.
+SANE_LENGTH = 2**40
 CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 
 
@@ -215,7 +218,15 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
     if entry.entrant_id != owner.pk:
         raise UploadProblem(_("This is not your entry."))
     _require(rules.may_upload(owner, entry, now=now))
+    if changes_direction(filename):
+        raise UploadProblem(str(FILE_NAME_DIRECTION_MESSAGE))
     category = entry.category
+    if length > SANE_LENGTH:
+        # Told as the limit: "9313225746154785439172786126848 GB" helps nobody.
+        raise TooLarge(
+            _("This file is larger than %(limit)s, the most files in “%(category)s” may be.")
+            % {"limit": size_in_words(category.max_size_bytes or SANE_LENGTH), "category": category.title}
+        )
     if category.max_size_bytes and length > category.max_size_bytes:
         raise TooLarge(
             _("This file is %(size)s; files in “%(category)s” may be at most %(limit)s.")
@@ -231,8 +242,8 @@ def start_upload(*, entry: Entry, owner, length: int, filename: str, declared_ty
         entry=entry,
         owner=owner,
         length=length,
-        filename=filename[:255],
-        declared_type=declared_type[:100],
+        filename=clean_file_name(filename, fallback=""),
+        declared_type=clean_line(declared_type)[:100],
         created_at=now,
         updated_at=now,
     )

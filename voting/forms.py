@@ -6,6 +6,7 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import CleanText
 from contest.models import Category, Contest
 
 from .disposable import parse
@@ -16,7 +17,7 @@ LOCAL_TIME = {
 }
 
 
-class BallotForm(forms.Form):
+class BallotForm(CleanText, forms.Form):
     entry = forms.TypedChoiceField(label=_("Your choice"), coerce=int, widget=forms.RadioSelect,
                                    error_messages={"required": _("Choose the work you vote for."),
                                                    "invalid_choice": _("Choose one of the works listed.")})
@@ -33,7 +34,7 @@ class BallotForm(forms.Form):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "dir": "ltr"})
 
 
-class VoteForm(forms.Form):
+class VoteForm(CleanText, forms.Form):
     category = forms.ModelChoiceField(label=_("Scope"), queryset=Category.objects.none(), required=False,
                                       empty_label=_("Overall: the whole shortlist"),
                                       error_messages={"invalid_choice": _("Choose a scope from the list.")})
@@ -62,13 +63,13 @@ class VoteForm(forms.Form):
         return self._local("closes_at")
 
 
-class VoidForm(forms.Form):
+class VoidForm(CleanText, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500,
                              error_messages={"required": _("Give the reason for voiding this vote: it is kept in "
                                                            "the audit log.")})
 
 
-class DomainsForm(forms.Form):
+class DomainsForm(CleanText, forms.Form):
     domains = forms.CharField(label=_("Refused email domains"), required=False,
                               widget=forms.Textarea(attrs={"rows": 8, "dir": "ltr"}),
                               help_text=_("One domain per line. Addresses at these domains, or under them, "

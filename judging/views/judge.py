@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from contest.inputs import whole_number
 from contest.models import Contest
 from contest.rules import is_judge, is_organizer
 from submissions.enums import CoCreatorStatus
@@ -41,10 +42,7 @@ def _panel_round(request: HttpRequest, round_id: int) -> Round:
 @login_required
 def queue(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _panel_round(request, round_id)
-    after = request.GET.get("after")
-    page = selectors.judge_queue(
-        round=round_, judge=request.user, after=int(after) if after and after.isdigit() else None
-    )
+    page = selectors.judge_queue(round=round_, judge=request.user, after=whole_number(request.GET, "after"))
     return render(request, "judging/queue.html", {"round": round_, "page": page, "progress": page.progress})
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from contest.enums import Role
+from contest.inputs import object_id, whole_number
 from submissions.models import Entry
 
 from .. import media, selectors, services
@@ -27,8 +28,7 @@ from .common import organized_round, show
 
 
 def _after(request: HttpRequest) -> int | None:
-    after = request.GET.get("after", "")
-    return int(after) if after.isdigit() else None
+    return whole_number(request.GET, "after")
 
 
 # --- The panel and assignment ------------------------------------------------------------
@@ -64,7 +64,7 @@ def panel(request: HttpRequest, round_id: int) -> HttpResponse:
                     return redirect("judging:panel", round_id=round_.pk)
                 status = 400
             elif action == "remove":
-                judge = get_object_or_404(_panel_judges(round_), pk=request.POST.get("judge"))
+                judge = get_object_or_404(_panel_judges(round_), pk=object_id(request.POST.get("judge")))
                 services.remove_from_panel(round=round_, judge=judge, by=request.user, now=now)
                 messages.success(
                     request,
@@ -151,7 +151,9 @@ def entry_detail(request: HttpRequest, round_id: int, entry_id: int) -> HttpResp
         Entry.objects.select_related("entrant", "theme", "category"), pk=entry_id, round_entries__round=round_
     )
     if request.method == "POST":
-        assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment"), round=round_, entry=entry)
+        assignment = get_object_or_404(
+            Assignment, pk=object_id(request.POST.get("assignment")), round=round_, entry=entry
+        )
         try:
             services.unassign(assignment=assignment, by=request.user, now=timezone.now())
         except services.JudgingRefused as refusal:
@@ -224,7 +226,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
             top = form.cleaned_data["top"]
             entries = None
             if chosen and not top:
-                entries = list(Entry.objects.filter(pk__in=[pk for pk in chosen if pk.isdigit()]))
+                entries = list(Entry.objects.filter(pk__in=[object_id(pk) for pk in chosen]))
             try:
                 created = services.advance_entries(
                     from_round=round_,

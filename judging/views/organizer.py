@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from contest import audit
 from contest.enums import Role
+from contest.inputs import whole_number
 from submissions.models import Entry
 
 from .. import media, selectors, services
 from ..forms import (
+    AiFlagForm,
     CriterionForm,
     InviteForm,
     ReopenForm,
@@ -28,8 +30,7 @@ from .common import organized_contest, organized_round, show
 
 
 def _after(request: HttpRequest) -> int | None:
-    after = request.GET.get("after", "")
-    return int(after) if after.isdigit() else None
+    return whole_number(request.GET, "after")
 
 
 # --- The contest -----------------------------------------------------------------
@@ -123,13 +124,15 @@ def screening_ai(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
     """Flag (or unflag) an entry as looking made with AI tools its entrant did not declare."""
     contest = organized_contest(request, slug)
     entry = get_object_or_404(Entry, pk=entry_id, contest=contest)
-    suspected = request.POST.get("suspected") == "1"
+    form = AiFlagForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{entry.reference}: {error}")
+        return redirect(reverse("judging:screening", kwargs={"slug": slug}) + f"#entry-{entry.pk}")
+    suspected = form.cleaned_data["suspected"]
     services.flag_ai_suspected(
-        entry=entry,
-        suspected=suspected,
-        note=request.POST.get("note", "")[:2000],
-        by=request.user,
-        now=timezone.now(),
+        entry=entry, suspected=suspected, note=form.cleaned_data["note"], by=request.user, now=timezone.now()
     )
     messages.success(
         request,

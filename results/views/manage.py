@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contest.inputs import object_id, whole_number
 from contest.models import Category, Theme
 from judging.media import organizer_works
 from judging.models import Score
@@ -64,8 +65,7 @@ def _tie_break_initial(results) -> dict:
 
 
 def _start(request: HttpRequest) -> int:
-    start = request.GET.get("start", "")
-    return int(start) if start.isdigit() else 0
+    return whole_number(request.GET, "start") or 0
 
 
 @login_required
@@ -294,7 +294,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     status = 200
     if request.method == "POST":
-        score = get_object_or_404(Score, pk=request.POST.get("score"), assignment__round__contest=contest)
+        score = get_object_or_404(Score, pk=object_id(request.POST.get("score")), assignment__round__contest=contest)
         form = FeedbackForm(request.POST)
         if form.is_valid():
             services.moderate_feedback(score=score, approved=form.cleaned_data["decision"] == "approve",
