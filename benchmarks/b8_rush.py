@@ -80,12 +80,12 @@ MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
 FULL = {
     "sign_ins": 40, "sign_in_window": 40, "uploads": 200, "uploads_at_once": 100, "min_mib": 4, "max_mib": 16,
     "chunk_mib": 8, "rate_kib": 128, "drop_every": 5, "browsers": 50, "judges": 10, "judged_entries": 60,
-    "baseline_seconds": 60, "think_min": 1, "think_max": 5, "max_seconds": 1500,
+    "baseline_seconds": 60, "think_min": 1.0, "think_max": 5.0, "max_seconds": 1500,
 }
 QUICK = {
     **FULL, "sign_ins": 6, "sign_in_window": 3, "uploads": 4, "uploads_at_once": 4, "min_mib": 1, "max_mib": 2,
-    "chunk_mib": 1, "rate_kib": 1024, "drop_every": 2, "browsers": 3, "judges": 2, "judged_entries": 12,
-    "baseline_seconds": 6, "max_seconds": 120,
+    "chunk_mib": 1, "rate_kib": 256, "drop_every": 2, "browsers": 3, "judges": 2, "judged_entries": 12,
+    "baseline_seconds": 5, "think_min": 0.5, "think_max": 1.5, "max_seconds": 120,
 }  # fmt: skip
 P95_TARGET_MS, P99_TARGET_MS, RATIO_TARGET = 500, 1000, 2.0
 RSS_GROWTH_TARGET_MB = 100
@@ -96,7 +96,7 @@ def scale(quick: bool) -> dict:
     chosen = dict(QUICK if quick else FULL)
     for name in chosen:
         if (value := os.environ.get(f"B8_{name.upper()}")) is not None:
-            chosen[name] = int(value)
+            chosen[name] = type(chosen[name])(value)
     return chosen
 
 
@@ -212,6 +212,7 @@ class Rush:
         self.phase = "baseline"
         self.requests: list[tuple[str, str, float, int | str]] = []  # (phase, what, ms, status or error)
         self.stop = threading.Event()
+        self.waiting: dict[object, tuple[str, str, float]] = {}  # requests asked and not answered yet
         self.sent: dict[str, str] = {}  # entry reference → the SHA-256 the client sent
         self.rss: dict[str, dict] = {}
         self.noise = os.urandom(plan["max_mib"] * MiB)
@@ -220,16 +221,20 @@ class Rush:
     def _session(self, cookies: dict) -> requests.Session:
         session = requests.Session()
         for name, value in cookies.items():
-            session.cookies.set(name, value)
+            # As the server would set them for this host, so a cookie it sets again replaces this one.
+            session.cookies.set(name, value, domain="127.0.0.1", path="/")
         return session
 
     def _timed(self, what: str, call, *args, **kwargs) -> requests.Response | None:
-        phase, started = self.phase, time.perf_counter()
+        phase, started, key = self.phase, time.perf_counter(), object()
+        self.waiting[key] = (phase, what, started)
         try:
             answer = call(*args, timeout=TIMEOUT, allow_redirects=False, **kwargs)
         except requests.RequestException as error:
             self.requests.append((phase, what, (time.perf_counter() - started) * 1000, type(error).__name__))
             return None
+        finally:
+            self.waiting.pop(key, None)
         self.requests.append((phase, what, (time.perf_counter() - started) * 1000, answer.status_code))
         return answer
 
@@ -399,7 +404,10 @@ class Rush:
         rush_seconds = time.monotonic() - started
         self.stop.set()
         for thread in threads:
-            thread.join(timeout=TIMEOUT)
+            thread.join(timeout=5)
+        # A page still not answered counts as what it is: unanswered, as slow as it has been so far.
+        for phase, what, began in list(self.waiting.values()):
+            self.requests.append((phase, what, (time.perf_counter() - began) * 1000, "unanswered"))
         figures["uploads"] = outcomes
         figures["rush_seconds"] = rush_seconds
         figures["requests"] = self.requests
@@ -449,6 +457,8 @@ def _report(plan: dict, figures: dict, load_before: list[float]) -> dict:
             what: round(common.percentile([ms for p, w, ms, _s in requests_ if p == "rush" and w == what], 0.95))
             for what in PAGES
         },
+        "requests_by_page": {phase: {what: sum(1 for p, w, _ms, _s in requests_ if p == phase and w == what)
+                                     for what in PAGES} for phase in ("baseline", "rush")},
         "node_rss_mb": figures["rss"],
         "cores": os.cpu_count(),
         "load_average_before_after": [load_before, common.load()],
@@ -571,9 +581,9 @@ def _verify(references: list[str]) -> dict:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--prepare":
+    if sys.argv[1:2] == ["--prepare"]:
         print(json.dumps(_prepare(json.loads(sys.argv[2]))))
-    elif sys.argv[1] == "--verify":
+    elif sys.argv[1:2] == ["--verify"]:
         print(json.dumps(_verify(json.loads(sys.argv[2]))))
     else:
         print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
