@@ -160,7 +160,8 @@ def _run(folder: Path, plan: dict, database_url: str, queues: str, cache: str) -
         proxy = running.enter_context(nginx(nodes, folder / "nginx", name="b8-nginx"))
         only = [running.enter_context(nginx([node], folder / f"nginx-{n}", name=f"b8-nginx-{n}"))
                 for n, node in zip("ab", nodes, strict=True)]
-        rush = Rush(plan, people, proxy, only, nodes)
+        servers = {"node_a": nodes[0], "node_b": nodes[1], "nginx": [proxy, *only], "s3_moto": s3}
+        rush = Rush(plan, people, proxy, only, nodes, servers)
         figures = rush.run()
         figures["sent"] = rush.sent
         figures["stored"] = _child(env, "--verify", json.dumps(sorted(rush.sent)))
@@ -207,8 +208,9 @@ class Paced:
 
 
 class Rush:
-    def __init__(self, plan: dict, people: dict, proxy: str, only: list[str], nodes: list) -> None:
+    def __init__(self, plan: dict, people: dict, proxy: str, only: list[str], nodes: list, servers: dict) -> None:
         self.plan, self.people, self.proxy, self.only, self.nodes = plan, people, proxy, only, nodes
+        self.servers = servers
         self.phase = "baseline"
         self.requests: list[tuple[str, str, float, int | str]] = []  # (phase, what, ms, status or error)
         self.stop = threading.Event()
@@ -360,6 +362,14 @@ class Rush:
         outcome["finished"] = offset == size
         return outcome
 
+    # -- CPU --
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each part of the topology, and by these clients (this process)."""
+        used = {name: sum(common.tree_cpu(s.process.pid) for s in (found if isinstance(found, list) else [found]))
+                for name, found in self.servers.items()}
+        used["clients"] = time.process_time()
+        return used
+
     # -- memory --
     def sample_memory(self) -> None:
         while not self.stop.is_set():
@@ -388,8 +398,12 @@ class Rush:
                     for p in self.people["judges"]]
         for thread in threads:
             thread.start()
+        cpu_before, started = self.cpu(), time.monotonic()
         time.sleep(self.plan["baseline_seconds"])
         self.phase = "rush"
+        cpu_baseline = self.cpu()
+        figures["cores_used"] = {"baseline": {name: round((cpu_baseline[name] - cpu_before[name])
+                                                          / (time.monotonic() - started), 2) for name in cpu_before}}
         started = time.monotonic()
         with ThreadPoolExecutor(self.plan["uploads_at_once"]) as pool:
             futures = [pool.submit(self.upload, n, p, random.Random(n)) for n, p in enumerate(self.people["uploaders"])]
@@ -402,6 +416,9 @@ class Rush:
                     outcomes.append({"finished": False, "refused": [repr(error)[:200]], "size": 0, "dropped": False,
                                      "patches": 0})
         rush_seconds = time.monotonic() - started
+        cpu_rush = self.cpu()
+        figures["cores_used"]["rush"] = {name: round((cpu_rush[name] - cpu_baseline[name]) / rush_seconds, 2)
+                                         for name in cpu_rush}
         self.stop.set()
         for thread in threads:
             thread.join(timeout=5)
@@ -459,6 +476,8 @@ def _report(plan: dict, figures: dict, load_before: list[float]) -> dict:
         },
         "requests_by_page": {phase: {what: sum(1 for p, w, _ms, _s in requests_ if p == phase and w == what)
                                      for what in PAGES} for phase in ("baseline", "rush")},
+        # CPU time each part used a second, on average, in each phase (1.0 = one core all the time).
+        "cores_used": figures["cores_used"],
         "node_rss_mb": figures["rss"],
         "cores": os.cpu_count(),
         "load_average_before_after": [load_before, common.load()],

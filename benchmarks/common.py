@@ -124,6 +124,21 @@ def tree_rss(pid: int) -> dict[int, int]:
     return found
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process and its descendants have used so far, the ended ones left out."""
+    ticks, waiting = 0, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+        waiting.extend(int(child) for child in children)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def machine() -> dict:
     return {"cores": os.cpu_count(), "load_average_1_5_15": load()}
 

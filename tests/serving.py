@@ -123,7 +123,7 @@ def nginx(upstreams: list[str], prefix: Path, *, name: str = "nginx") -> Iterato
 
 
 @contextmanager
-def moto_s3(*, env: dict[str, str] | None = None) -> Iterator[str]:
+def moto_s3(*, env: dict[str, str] | None = None) -> Iterator[Server]:
     """moto's S3 server (the real S3 API over HTTP) on a free port until the block ends; yields its URL.
 
     `env` is the server's whole environment (MOTO_S3_DEFAULT_KEY_BUFFER_SIZE, TMPDIR: where it keeps large
@@ -132,7 +132,8 @@ def moto_s3(*, env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    url = Server(f"http://127.0.0.1:{port}")
+    url.process = process
 
     def up():
         try:
