@@ -99,6 +99,26 @@ def _rows(name: str, result: dict) -> list[tuple[str, str, str, str]]:
                          ", ".join(_mark(checks[c][page]) for c in ("p95_under_50_ms", "queries_constant",
                                                                      "html_at_most_200_kb"))))
         return rows
+    if name.startswith("b8"):
+        up, signs = result["uploads"], result["sign_ins"]
+        base, rush = result["pages_baseline"], result["pages_during_uploads"]
+        ratio = result["pages_ratio_rush_to_baseline"]
+        nodes = ", ".join(f"{node} {figures['peak_mb']} MB" for node, figures in result["node_rss_mb"].items())
+        return [
+            (name, f"{up['right_sha256']}/{up['asked']} uploads of {result['scale']['min_mib']}–"
+                   f"{result['scale']['max_mib']} MiB at {result['scale']['rate_kib']} KiB/s each with the right "
+                   f"SHA-256 ({up['dropped_and_resumed_on_the_other_node']} dropped once and resumed on the other "
+                   f"node); {result['answers_5xx']} 5xx", "all, 0",
+             _mark(checks["every_upload_right_sha256"] and checks["no_5xx"])),
+            (name, f"pages during uploads p50/p95/p99 {rush['p50_ms']}/{rush['p95_ms']}/{rush['p99_ms']} ms; "
+                   f"without {base['p50_ms']}/{base['p95_ms']}/{base['p99_ms']} ms; p95 ratio {ratio['p95_ms']}×",
+             "p95 < 500 ms, p99 < 1 s, ≤ 2×", ", ".join(_mark(checks[c]) for c in (
+                 "p95_during_uploads", "p99_during_uploads", "p95_ratio"))),
+            (name, f"{signs['signed_in']}/{signs['asked']} sign-ins from one address in {signs['all_done_within_s']} s",
+             "all, ≤ 60 s", _mark(checks["every_sign_in_within_a_minute"])),
+            (name, f"node memory peak (master and workers): {nodes}; growth during uploads "
+                   f"{result['node_rss_growth_mb_max']} MB", "growth < 100 MB", _mark(checks["node_rss_bounded"])),
+        ]
     if name.startswith("s1"):
         return [(name, f"throughput vs 1 worker: {result['throughput_ratio_vs_one_worker']} "
                        f"({result['cores']} cores); taken twice {result['taken_more_than_once']}",

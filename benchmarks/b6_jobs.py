@@ -187,13 +187,6 @@ def run(*, quick: bool = False) -> dict:
 
 
 # --- The driver: runs in its own process, with Django set up on the run's database ---------
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _drive(config: dict, folder: Path) -> dict:
     import django
 
@@ -284,10 +277,10 @@ def _drive(config: dict, folder: Path) -> dict:
         "renditions": renditions,
         "duplicate_renditions": len(stored_files) - renditions,
         "short_jobs": len(short),
-        "short_wait_p50_s": round(_percentile(waits, 0.5), 2),
-        "short_wait_p95_s": round(_percentile(waits, 0.95), 2),
+        "short_wait_p50_s": round(common.percentile(waits, 0.5), 2),
+        "short_wait_p95_s": round(common.percentile(waits, 0.95), 2),
         "short_wait_max_s": round(max(waits, default=0), 2),
-        "long_wait_p95_s": round(_percentile(long_waits, 0.95), 2),
+        "long_wait_p95_s": round(common.percentile(long_waits, 0.95), 2),
         "short_jobs_started_during_long_work": during,
         "long_work_seconds": round(busy, 1),
         "short_work_share_of_arrival_window": round(
@@ -295,7 +288,8 @@ def _drive(config: dict, folder: Path) -> dict:
         ),
         "makespan_s": round(makespan, 1),
         "throughput_jobs_per_minute": round(60 * len(rows) / max(makespan, 0.001), 1),
-        "run_seconds_p50_by_kind": {kind: round(_percentile(values, 0.5), 2) for kind, values in sorted(ran.items())},
+        "run_seconds_p50_by_kind": {kind: round(common.percentile(values, 0.5), 2)
+                                    for kind, values in sorted(ran.items())},
         "all_done_after_s": round(elapsed, 1),
     }
 

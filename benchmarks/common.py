@@ -100,6 +100,45 @@ def load() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The value `share` (0 to 1) of the way through `values` sorted, nearest rank; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def tree_rss(pid: int) -> dict[int, int]:
+    """Resident bytes of a process and its descendants now (a gunicorn master and its workers), by pid;
+    a process that ended meanwhile is left out."""
+    found, waiting = {}, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        found[current] = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024
+        waiting.extend(int(child) for child in children)
+    return found
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process and its descendants have used so far, the ended ones left out."""
+    ticks, waiting = 0, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+        waiting.extend(int(child) for child in children)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def machine() -> dict:
     return {"cores": os.cpu_count(), "load_average_1_5_15": load()}
 

@@ -209,30 +209,16 @@ def results_dir() -> Path:
 # --- S3: moto's server speaks the real S3 API over HTTP --------------------
 @pytest.fixture(scope="session")
 def s3_server():
-    import requests
-
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def up():
-        try:
-            return requests.get(url, timeout=5).status_code < 500
-        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers the first request slowly
-            return False
-
-    wait_until(up, timeout=30, message="moto's S3 server")
     import boto3
 
-    client = boto3.client(
-        "s3", endpoint_url=url, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
-    )
-    client.create_bucket(Bucket="voices-test")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    from tests.serving import moto_s3
+
+    with moto_s3() as url:
+        client = boto3.client(
+            "s3", endpoint_url=url, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+        )
+        client.create_bucket(Bucket="voices-test")
+        yield url
 
 
 # --- Chromium through Playwright ------------------------------------------

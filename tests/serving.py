@@ -20,6 +20,13 @@ NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 
 
+class Server(str):
+    """A running server's base URL that also knows its process (the group's leader: gunicorn's master, nginx's
+    master), for a caller that measures it."""
+
+    process: subprocess.Popen
+
+
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=5).status_code == 200
@@ -28,7 +35,7 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def _serving(command: list[str], *, port: int, name: str, timeout: float, **popen) -> Iterator[str]:
+def _serving(command: list[str], *, port: int, name: str, timeout: float, **popen) -> Iterator[Server]:
     """Run a server in its own process group until the block ends; yields its base URL once it answers a page.
 
     Its output goes to test-results/<name>.log. At the end, SIGTERM to the whole group (master and workers), and
@@ -36,7 +43,8 @@ def _serving(command: list[str], *, port: int, name: str, timeout: float, **pope
     """
     log = open(results_dir() / f"{name}.log", "wb")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.process = server
     try:
         wait_until(
             lambda: server.poll() is not None or _answers(f"{base}/en/accounts/login/"),
@@ -57,7 +65,7 @@ def _serving(command: list[str], *, port: int, name: str, timeout: float, **pope
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, name: str = "gunicorn") -> Iterator[str]:
+def gunicorn(env: dict[str, str], *, name: str = "gunicorn") -> Iterator[Server]:
     """gunicorn with config/gunicorn.py on a free port; `env` is the whole environment (tests.conftest.subprocess_env).
 
     Yields the base URL. Its error log goes to test-results/<name>.log.
@@ -86,7 +94,7 @@ def render_nginx_conf(*, listen: str, upstreams: list[str]) -> str:
 
 
 @contextmanager
-def nginx(upstreams: list[str], prefix: Path, *, name: str = "nginx") -> Iterator[str]:
+def nginx(upstreams: list[str], prefix: Path, *, name: str = "nginx") -> Iterator[Server]:
     """nginx from the Debian package, run in the foreground with the repository's config under its own prefix.
 
     `upstreams` are gunicorn base URLs. Yields nginx's base URL.
@@ -112,3 +120,30 @@ def nginx(upstreams: list[str], prefix: Path, *, name: str = "nginx") -> Iterato
             yield base
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+@contextmanager
+def moto_s3(*, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """moto's S3 server (the real S3 API over HTTP) on a free port until the block ends; yields its URL.
+
+    `env` is the server's whole environment (MOTO_S3_DEFAULT_KEY_BUFFER_SIZE, TMPDIR: where it keeps large
+    objects); by default this process's.
+    """
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = Server(f"http://127.0.0.1:{port}")
+    url.process = process
+
+    def up():
+        try:
+            return requests.get(url, timeout=5).status_code < 500
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers the first request slowly
+            return False
+
+    try:
+        wait_until(up, timeout=30, message="moto's S3 server")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -3,7 +3,7 @@ judged on. The targets are checked by `make bench`, on full-size inputs, never h
 
 import pytest
 
-from benchmarks import b1_images, b3_video, b5_upload, b6_jobs, b7_judging, s1_scaleout
+from benchmarks import b1_images, b3_video, b5_upload, b6_jobs, b7_judging, b8_rush, s1_scaleout
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.services]
 
@@ -54,6 +54,26 @@ def test_b7_requests_every_page_in_both_contests():
     assert set(result["pages"]) == pages and set(result["queries_small_contest"]) == pages
     for figures in result["pages"].values():
         assert figures["p95_ms"] > 0 and figures["queries"] > 0 and figures["html_kb"] > 0
+
+
+def test_b8_uploads_through_nginx_and_two_nodes_while_pages_are_timed_with_and_without_uploads():
+    result = ran(b8_rush.run(quick=True))
+    signs = result["sign_ins"]
+    assert signs["signed_in"] == signs["asked"] == b8_rush.QUICK["sign_ins"], signs
+    uploads = result["uploads"]
+    assert uploads["asked"] == uploads["finished"] == uploads["right_sha256"] == b8_rush.QUICK["uploads"], uploads
+    assert uploads["dropped_and_resumed_on_the_other_node"] == b8_rush.QUICK["uploads"] // 2
+    assert uploads["s3_multipart_uploads_left_open"] == 0 and not uploads["refused"]
+    assert result["answers_5xx"] == 0 and result["answers_unexpected"] == 0
+    for phase in ("pages_baseline", "pages_during_uploads"):
+        pages = result[phase]
+        assert pages["requests"] > 0 and 0 < pages["p50_ms"] <= pages["p95_ms"] <= pages["p99_ms"], pages
+    assert set(result["pages_ratio_rush_to_baseline"]) == {"p50_ms", "p95_ms", "p99_ms"}
+    assert set(result["node_rss_mb"]) == {"a", "b"}
+    for node in result["node_rss_mb"].values():
+        assert node["baseline_mb"] > 0 and node["rush_peak_mb"] >= node["worker_peak_mb"] > 0
+    assert result["cores"] > 0 and len(result["load_average_before_after"]) == 2
+    assert set(result["checks"]) >= {"every_upload_right_sha256", "no_5xx", "p95_ratio", "node_rss_bounded"}
 
 
 def test_s1_runs_one_and_two_workers_on_the_same_jobs():
