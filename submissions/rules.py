@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from contest import deadlines
 from contest.deadlines import ALLOWED, Verdict, refused
 from contest.models import Registration
+from contest.registration import must_accept_rules_again
 from contest.rules import at_now, is_organizer, organizes_contest
 
 from .enums import ENTRY_TRANSITIONS, EntryStatus
@@ -44,11 +45,13 @@ def may_create_entry(user, contest, *, now: datetime) -> Verdict:
     """A registered, eligible entrant, while entries are open, below the contest's limit of entries each."""
     if not getattr(user, "is_authenticated", False):
         return refused(_("Sign in to create an entry."))
-    registration = Registration.objects.filter(contest=contest, user=user).only("status").first()
+    registration = Registration.objects.filter(contest=contest, user=user).only("status", "rules_version").first()
     if registration is None:
         return refused(_("Register for the contest before you create an entry."))
     if not registration.may_enter:
         return refused(_("Your registration does not allow you to enter: your registration page says why."))
+    if must_accept_rules_again(registration=registration, contest=contest):
+        return _new_rules()
     if not (open_ := deadlines.entries_open(contest, now)):
         return open_
     limit = contest.max_entries_per_entrant
@@ -128,7 +131,17 @@ def may_submit_entry(user, entry, *, now: datetime) -> Verdict:
         return _not_yours()
     if not (move := move_allowed(entry, EntryStatus.SUBMITTED)):
         return move
+    registration = Registration.objects.filter(contest=entry.contest, user=user).only("rules_version").first()
+    if registration and must_accept_rules_again(registration=registration, contest=entry.contest):
+        return _new_rules()
     return deadlines.submissions_open(entry.contest, now, file_started_at=file_started_at(entry))
+
+
+def _new_rules() -> Verdict:
+    return refused(
+        _("The organizers have published a new version of the rules. Accept it on the contest's registration page, "
+          "then come back: your entries are kept.")
+    )
 
 
 def may_unsubmit_entry(user, entry, *, now: datetime) -> Verdict:

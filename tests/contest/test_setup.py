@@ -11,6 +11,7 @@ from django.utils import timezone
 from contest import registration
 from contest.enums import ContestStatus, Role
 from contest.models import AuditEvent, Contest, ContestRole, Registration
+from submissions import rules as entry_rules
 from submissions.models import Entry
 from tests.factories import CategoryFactory, ContestFactory, EntrantFactory, ThemeFactory, UserFactory
 
@@ -205,6 +206,29 @@ def test_a_new_rules_version_asks_registered_entrants_to_accept_again(client, la
     assert client.post("/en/contests/youth-2026/register/", accept).status_code == 302
     assert Registration.objects.get(user=entrant).rules_version == 5
     assert "The rules have changed" not in client.get("/en/contests/youth-2026/").content.decode()
+
+
+def test_until_they_accept_a_new_rules_version_an_entrant_can_neither_start_nor_send_an_entry(client, last_year):
+    Contest.objects.filter(pk=last_year.pk).update(status=ContestStatus.OPEN,
+                                                   closes_at=timezone.now() + timedelta(days=9))
+    last_year.refresh_from_db()
+    entrant = EntrantFactory()
+    registered(last_year, entrant, version=4)
+    draft = Entry.objects.create(contest=last_year, entrant=entrant, title="Before the change",
+                                 theme=last_year.themes.first(), category=last_year.categories.first())
+    Contest.objects.filter(pk=last_year.pk).update(rules_version=5)
+    last_year.refresh_from_db()
+    now = timezone.now()
+    for verdict in (entry_rules.may_create_entry(entrant, last_year, now=now),
+                    entry_rules.may_submit_entry(entrant, draft, now=now)):
+        assert not verdict
+        assert "new version of the rules" in verdict.reason
+
+    client.force_login(entrant)
+    accept = {"accept_rules": "on", "accept_privacy": "on", "accept_processing": "on"}
+    assert client.post("/en/contests/youth-2026/register/", accept).status_code == 302
+    assert entry_rules.may_create_entry(entrant, last_year, now=now)
+    assert Entry.objects.filter(pk=draft.pk).exists()  # nothing was lost meanwhile
 
 
 def test_the_rules_page_without_a_choice_says_what_to_do(client, last_year):
