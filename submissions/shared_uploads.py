@@ -201,7 +201,7 @@ class Receiver:
         number = self.state.next_part + len(self.sent_parts)
         answer = self.bucket.client.upload_part(
             Bucket=self.bucket.name, Key=self.bucket.key(final_name(self.upload)),
-            UploadId=self.upload.storage_upload_id, PartNumber=number, Body=bytes(self.buffer),
+            UploadId=self.upload.storage_upload_id, PartNumber=number, Body=self.buffer,  # no copy: replaced below
         )
         self.sent_parts.append((number, answer["ETag"], len(self.buffer)))
         self.buffer = bytearray()
@@ -214,7 +214,7 @@ class Receiver:
         if self.buffer:
             self.bucket.client.put_object(
                 Bucket=self.bucket.name, Key=self.bucket.key(_tail_name(self.upload, next_part)),
-                Body=bytes(self.buffer),
+                Body=self.buffer,
             )
         # Tails now inside a part are stale: deleted after, so a node dying here counts no byte twice.
         keep = _tail_name(self.upload, next_part) if self.buffer else None
