@@ -18,7 +18,7 @@ from submissions.media.serve import serve_file
 from .. import media, selectors, services
 from ..forms import ConflictForm, JudgeDetailsForm, KnowsEntrantForm, ScoreForm, score_initial
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, Round
-from .common import show
+from .common import captions_response, show
 
 
 @login_required
@@ -186,14 +186,7 @@ def work_file(request: HttpRequest, assignment_id: int, name: str) -> HttpRespon
 @login_required
 def captions(request: HttpRequest, assignment_id: int, language: str) -> HttpResponse:
     assignment = _viewable_assignment(request, assignment_id)
-    attachment = media.caption_for(assignment, language)
-    text = media.caption_webvtt(attachment) if attachment else None
-    if text is None:
-        raise Http404
-    response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return captions_response(media.caption_for(assignment, language))
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

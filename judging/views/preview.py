@@ -9,6 +9,7 @@ from submissions.media.serve import serve_file
 from submissions.models import Entry
 
 from .. import media, selectors
+from .common import captions_response
 
 
 def _previewed(request: HttpRequest, entry_id: int) -> Entry:
@@ -45,11 +46,4 @@ def preview_file(request: HttpRequest, entry_id: int, name: str) -> HttpResponse
 @login_required
 def preview_captions(request: HttpRequest, entry_id: int, language: str) -> HttpResponse:
     entry = _previewed(request, entry_id)
-    attachment = media.preview_caption(entry, language)
-    text = media.caption_webvtt(attachment) if attachment else None
-    if text is None:
-        raise Http404
-    response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return captions_response(media.preview_caption(entry, language))
