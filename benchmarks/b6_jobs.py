@@ -263,11 +263,13 @@ def _drive(config: dict, folder: Path) -> dict:
     for job in rows:
         if job.seconds is not None:
             ran.setdefault(job.kind, []).append(job.seconds)
-    # Every file in storage, not only the rows: a job run twice must not leave a second copy behind.
-    stored_files = [
-        p for e in entries.values() for p in (folder / "private" / "renditions" / e.reference).rglob("*") if p.is_file()
-    ]
-    renditions = Rendition.objects.count()
+    # Every file in storage, not only the rows: a job run twice must not leave a second copy behind. A file's
+    # outputs share one folder under a random key (submissions/files.py), so the folders of this run's rows hold
+    # all it made, and a second copy would sit beside the first.
+    names = list(Rendition.objects.values_list("file", flat=True))
+    folders = {(folder / "private" / name).parent for name in names}
+    stored_files = [p for d in folders for p in d.rglob("*") if p.is_file()]
+    renditions = len(names)
     return {
         "jobs": len(rows),
         "done": sum(j.status == JobStatus.DONE for j in rows),

@@ -46,6 +46,8 @@ def test_b6_runs_both_layouts_to_the_end():
         figures = result[layout]
         assert figures["jobs"] == 3 * 1 + 3 * 1 + 2 * 3 and figures["lost"] == 0 and figures["failed"] == 0
         assert figures["makespan_s"] > 0
+        # Every rendition made is found in storage, and no second copy beside it.
+        assert figures["renditions"] > 0 and figures["duplicate_renditions"] == 0
 
 
 def test_b7_requests_every_page_in_both_contests():
