@@ -586,15 +586,9 @@ def _finish(*, upload: Upload, path: Path, handle, now: datetime) -> MediaAsset:
         category = upload.entry.category
         file_format = sniff_format(path, allowed=category.allowed_formats)
         if file_format is None:
-            message = _(
-                "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
-            ) % {
-                "category": category.title,
-                "formats": ", ".join(f.upper() for f in category.allowed_formats),
-            }
-            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
+            refusal = _wrong_format(upload, category, now=now)
             path.unlink(missing_ok=True)
-            raise Unsupported(message)
+            raise refusal
         os.fsync(handle.fileno())
         sha256 = _RunningHash.take(upload, upload.length) or _sha256(path)
         for name in earlier:  # a partial copy of an attempt the storage refused: the temporary file is whole
@@ -665,15 +659,9 @@ def _finish_shared(*, upload: Upload, now: datetime) -> MediaAsset:
         category = upload.entry.category
         file_format = sniff_head(head, allowed=category.allowed_formats)
         if file_format is None:
-            message = _(
-                "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
-            ) % {
-                "category": category.title,
-                "formats": ", ".join(f.upper() for f in category.allowed_formats),
-            }
-            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
+            refusal = _wrong_format(upload, category, now=now)
             discard_bytes(upload, finished_too=True)
-            raise Unsupported(message)
+            raise refusal
         try:
             sha256 = _RunningHash.take(upload, upload.length) or shared_uploads.sha256(upload)
         except S3_ERRORS as error:
@@ -716,6 +704,18 @@ def _make_it_the_entrys(*, upload: Upload, name: str, sha256: str, file_format: 
 def _stem(upload: Upload) -> str:
     """The finished file's name but its format: in the upload's own folder, named after nothing of the entrant's."""
     return f"{files.original_folder(upload.pk)}/original."
+
+
+def _wrong_format(upload: Upload, category, *, now: datetime) -> Unsupported:
+    """The upload ends as failed, saying which formats the category takes; the caller discards the bytes."""
+    message = _(
+        "This file is not one of the formats “%(category)s” takes: %(formats)s. Export it as one of them."
+    ) % {
+        "category": category.title,
+        "formats": ", ".join(f.upper() for f in category.allowed_formats),
+    }
+    Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, failure=message, completed_at=now)
+    return Unsupported(message)
 
 
 def _copies(storage: Storage, stem: str) -> list[str]:
