@@ -1,41 +1,19 @@
 """Two people at once, on real PostgreSQL connections: one stale save loses, the audit chain never forks."""
 
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from contest import audit
 from contest.models import AuditEvent
 from judging import services
 from judging.models import Assignment, Score
+from tests.threads import together
 
 from .factories import jury
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def together(*calls):
-    """Run the calls in threads released at the same moment; return what each returned or raised."""
-    start = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
 
 
 def test_two_tabs_saving_at_once_one_wins_and_the_other_is_told():

@@ -1,11 +1,10 @@
 """One ballot per confirmed person per vote, whatever arrives at once: 50 threads on real PostgreSQL connections."""
 
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from tests.threads import together
 from voting import services
 from voting.models import Ballot
 
@@ -14,27 +13,6 @@ from .helpers import announced_contest, link_of, open_vote
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 50
 
-
-def together(calls):
-    """Run the calls in threads released at the same moment; return what each returned or raised."""
-    start = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
 
 
 def cast(link, number):
@@ -49,7 +27,7 @@ def test_fifty_links_of_one_person_confirmed_at_once_make_one_ballot():
     emails = [f"Voter+{i}@Example.org" if i % 2 else "voter@example.org" for i in range(THREADS)]
     links = [link_of(vote, entry=made.entries[i % 4], email=emails[i]) for i in range(THREADS)]
 
-    outcomes = together([cast(link, i) for i, link in enumerate(links)])
+    outcomes = together(*[cast(link, i) for i, link in enumerate(links)], timeout=60)
 
     errors = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, services.VoteRefused)]
     assert not errors, errors
@@ -70,7 +48,7 @@ def test_fifty_people_at_once_make_fifty_ballots():
     vote = open_vote(made)
     links = [link_of(vote, entry=made.entries[i % 4], email=f"person{i}@example.org") for i in range(THREADS)]
 
-    outcomes = together([cast(link, i) for i, link in enumerate(links)])
+    outcomes = together(*[cast(link, i) for i, link in enumerate(links)], timeout=60)
 
     assert all(isinstance(o, tuple) and o[1] for o in outcomes), [o for o in outcomes if not isinstance(o, tuple)]
     assert Ballot.objects.filter(vote=vote).count() == THREADS
