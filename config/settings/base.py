@@ -105,6 +105,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates in their Jinja2 version (the same HTML, faster); the admin's through Django's engine.
+FORM_RENDERER = "config.renderers.FormRenderer"
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
@@ -410,6 +412,10 @@ MEDIA_JOB_QUEUED_STALE_SECONDS = env.float("MEDIA_JOB_QUEUED_STALE_SECONDS", def
 MEDIA_JOB_DATABASE_WAIT_SECONDS = env.float("MEDIA_JOB_DATABASE_WAIT_SECONDS", default=10 * 60)
 MEDIA_JOB_MAX_ATTEMPTS = env.int("MEDIA_JOB_MAX_ATTEMPTS", default=4)
 MEDIA_JOB_RETRY_SECONDS = env.float("MEDIA_JOB_RETRY_SECONDS", default=30)
+# Threads one media job's ffmpeg may use. 0 lets ffmpeg take every core: a lone transcode finishes soonest
+# (B3). With N media worker processes on one machine, cores ÷ N keeps them from crowding each other, and the
+# pipeline's throughput grows with the workers (S1).
+MEDIA_THREADS = env.int("MEDIA_THREADS", default=0)
 # Where workers copy an original to work on it (the system's temporary folder when empty); made if missing.
 MEDIA_WORK_DIR = env.str("MEDIA_WORK_DIR", default="") or None
 if MEDIA_WORK_DIR:
