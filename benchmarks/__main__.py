@@ -120,9 +120,14 @@ def _rows(name: str, result: dict) -> list[tuple[str, str, str, str]]:
                    f"{result['node_rss_growth_mb_max']} MB", "growth < 100 MB", _mark(checks["node_rss_bounded"])),
         ]
     if name.startswith("s1"):
-        return [(name, f"throughput vs 1 worker: {result['throughput_ratio_vs_one_worker']} "
-                       f"({result['cores']} cores); taken twice {result['taken_more_than_once']}",
-                 "2 workers ≥ 1.7×", _mark(checks["two_workers"]))]
+        one, every = result["one_thread_per_job"], result["every_core_per_job"]
+        return [
+            (name, f"one thread a job (MEDIA_THREADS=1): throughput vs 1 worker {one['throughput_ratio_vs_one_worker']}"
+                   f" ({result['cores']} cores); taken twice {result['taken_more_than_once']}",
+             "2 workers ≥ 1.7×", _mark(checks["two_workers"])),
+            (name, f"jobs a minute, one thread a job: {one['throughput_jobs_per_minute']}; every core a job "
+                   f"(MEDIA_THREADS=0): {every['throughput_jobs_per_minute']}", "", ""),
+        ]
     return [(name, "", "", _mark(result.get("met")))]
 
 

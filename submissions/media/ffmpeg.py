@@ -23,6 +23,7 @@ import subprocess
 from fractions import Fraction
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -69,6 +70,11 @@ def binary(tool: str) -> str:
     return found
 
 
+def threads() -> list[str]:
+    """How many threads an encoder may use (settings.MEDIA_THREADS; 0: as many as ffmpeg likes)."""
+    return ["-threads", str(settings.MEDIA_THREADS)]
+
+
 def input_args(path: Path) -> list[str]:
     """The options that open an entrant's file safely, ending with the file itself."""
     return [
@@ -100,6 +106,8 @@ def run(tool: str, args: list[str], *, timeout: float) -> subprocess.CompletedPr
     command = [binary(tool), "-hide_banner", "-loglevel", "error", *args]
     if tool == "ffmpeg":
         command.insert(2, "-nostdin")
+        if settings.MEDIA_THREADS:  # the decoder's and the filters' threads (the encoder's: threads())
+            command[3:3] = ["-filter_threads", str(settings.MEDIA_THREADS), *threads()]
     process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         # The hook only makes system calls (limits, priority), so it is safe beside the worker's threads.

@@ -174,7 +174,7 @@ def render_video(path: Path, out_dir: Path, facts: Facts, *, how: str | None = N
             "-fpsmax", str(MAX_FRAME_RATE),
             "-c:v", "libx264", "-preset", X264_PRESET, "-x264-params", X264_PARAMS, "-crf", X264_CRF,
             "-profile:v", "high",
-            "-maxrate", MAX_VIDEO_BIT_RATE, "-bufsize", VIDEO_BUFFER, "-threads", "0",
+            "-maxrate", MAX_VIDEO_BIT_RATE, "-bufsize", VIDEO_BUFFER, *ffmpeg.threads(),
         ]
     if facts.has_audio and facts.audio_codec == "aac" and how == "remux":
         args += ["-c:a", "copy"]

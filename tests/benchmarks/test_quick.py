@@ -80,6 +80,7 @@ def test_b8_uploads_through_nginx_and_two_nodes_while_pages_are_timed_with_and_w
 
 def test_s1_runs_one_and_two_workers_on_the_same_jobs():
     result = ran(s1_scaleout.run(quick=True))
-    assert set(result["throughput_jobs_per_minute"]) == {"1", "2"}
+    assert set(result["one_thread_per_job"]["throughput_jobs_per_minute"]) == {"1", "2"}
+    assert set(result["taken_more_than_once"]) == {"1x1", "2x1"}
     assert result["jobs_per_run"] == 3 + 3 + 2 * 2
     assert not any(result["lost_or_failed"].values())

@@ -192,3 +192,16 @@ def test_a_rendition_is_never_longer_than_the_checked_duration(tmp_path):
     for how in ("remux", "transcode"):
         rendition = video.render_video(original, out, facts, how=how)
         assert float(described(rendition.path)["format"]["duration"]) < 7
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_deployer_caps_the_threads_each_transcode_takes(tmp_path, settings, threads):
+    """MEDIA_THREADS: with a worker per core, each transcode keeps to its share (x264 writes what it used)."""
+    settings.MEDIA_THREADS = threads
+    original = clip(tmp_path / "old-phone.mov", video="mpeg4")
+    facts = probe_media(original)
+    out = tmp_path / "out"
+    out.mkdir()
+    rendition = video.render_video(original, out, facts, how="transcode")
+    assert re.search(rb"\bthreads=(\d+)", rendition.path.read_bytes()).group(1) == str(threads).encode()
+    assert [s["codec_name"] for s in described(rendition.path)["streams"]] == ["h264", "aac"]
