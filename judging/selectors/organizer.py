@@ -59,8 +59,10 @@ def organizer_entries(*, round: Round, after: int | None = None, limit: int = PA
     assignments = Assignment.objects.filter(round_id=round.pk, entry_id=OuterRef("entry_id"))
     rows = (
         RoundEntry.objects.filter(round=round)
-        .select_related("entry__theme", "entry__category", "entry__entrant")
-        .defer("entry__statement", "entry__essay_text", "entry__description")
+        .select_related("entry__entrant")
+        # What the progress table shows: the entry's reference and title, and who sent it in.
+        .only("round_id", "entry_id", "entry__reference", "entry__title", "entry__entrant__full_name",
+              "entry__entrant__email")
         .annotate(
             assigned=Subquery(
                 assignments.order_by().values("entry_id").annotate(n=Count("pk")).values("n")[:1]

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -93,8 +94,7 @@ def screening(request: HttpRequest, slug: str) -> HttpResponse:
         decision = getattr(row.entry, "screening", None)
         initial = {"outcome": decision.outcome, "reason": decision.reason, "note": decision.note} if decision else {}
         rows.append((row, decision, ScreeningForm(initial=initial, prefix=f"e{row.entry.pk}"), works[row.entry.pk]))
-    unreleased = contest.entries.filter(screening__isnull=False, screening__released_at__isnull=True).count()
-    context = {"contest": contest, "page": page, "rows": rows, "undecided": undecided, "unreleased": unreleased}
+    context = {"contest": contest, "page": page, "rows": rows, "undecided": undecided, "unreleased": page.unreleased}
     return render(request, "judging/manage/screening.html", context)
 
 
@@ -115,7 +115,14 @@ def screening_decide(request: HttpRequest, slug: str, entry_id: int) -> HttpResp
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"{entry.reference}: {error}")
-    return redirect(reverse("judging:screening", kwargs={"slug": slug}) + f"#entry-{entry.pk}")
+    return _back_to_screening(request, slug, entry)
+
+
+def _back_to_screening(request: HttpRequest, slug: str, entry: Entry) -> HttpResponse:
+    """Back to the list where the organizer was: from the entry just decided (or the next one not decided, in
+    the list of those not decided yet)."""
+    query = {"after": entry.pk - 1, **({"undecided": "1"} if request.POST.get("undecided") == "1" else {})}
+    return redirect(f"{reverse('judging:screening', kwargs={'slug': slug})}?{urlencode(query)}#entry-{entry.pk}")
 
 
 @login_required
@@ -129,7 +136,7 @@ def screening_ai(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"{entry.reference}: {error}")
-        return redirect(reverse("judging:screening", kwargs={"slug": slug}) + f"#entry-{entry.pk}")
+        return _back_to_screening(request, slug, entry)
     suspected = form.cleaned_data["suspected"]
     services.flag_ai_suspected(
         entry=entry, suspected=suspected, note=form.cleaned_data["note"], by=request.user, now=timezone.now()
@@ -143,7 +150,7 @@ def screening_ai(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
         )
         % {"reference": entry.reference},
     )
-    return redirect(reverse("judging:screening", kwargs={"slug": slug}) + f"#entry-{entry.pk}")
+    return _back_to_screening(request, slug, entry)
 
 
 @login_required

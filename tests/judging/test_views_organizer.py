@@ -66,6 +66,24 @@ def test_screening_shows_the_automatic_flags_and_records_a_decision_told_on_rele
     assert "ready to be emailed" not in after and "Release the results" not in after
 
 
+def test_a_decision_deep_in_the_list_brings_the_organizer_back_to_the_next_entry_not_to_the_first_page(client):
+    j = jury(entries=14, judges=1, k=1, open_round=False, assign=False)
+    ScreeningDecision.objects.all().delete()
+    entries = sorted(j.entries, key=lambda entry: entry.pk)
+    client.force_login(j.organizer)
+    listing = f"/en/judging/manage/{j.contest.slug}/screening/"
+    first_page = client.get(listing + "?undecided=1").content.decode()
+    assert f'id="entry-{entries[9].pk}"' in first_page and f'id="entry-{entries[10].pk}"' not in first_page
+    eleventh = entries[10]
+    answer = client.post(f"{listing}{eleventh.pk}/", {f"e{eleventh.pk}-outcome": "eligible", "undecided": "1"})
+    assert answer.status_code == 302
+    page = client.get(answer["Location"])
+    shown = [int(pk) for pk in re.findall(r'<li class="screening-item" id="entry-(\d+)"', page.content.decode())]
+    # The entry just decided has left the list of those not decided; the next ones follow, none of the first ten.
+    assert shown == [entry.pk for entry in entries[11:]]
+    assert "decision saved" in text(page) and "Back to the first entries" in text(page)
+
+
 def test_screening_lists_each_entrys_signed_release_forms_for_the_organizer_alone_to_open(client):
     j = jury(entries=2, judges=1, k=1, open_round=False, assign=False)
     with_forms, without = j.entries
