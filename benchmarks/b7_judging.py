@@ -10,7 +10,7 @@ thirds of the assignments scored. Scores are written in bulk (20,000 calls to
 the scoring service would measure the service, not the pages).
 
 The pages are requested through Django's test client, so URL routing, every
-middleware, the session (cached_db, on Redis), the permission checks and the
+middleware, the session (in the database), the permission checks and the
 templates all count: the judge's queue and score page, the organizer's
 screening, progress, results and results-management pages, and the entrant's
 dashboard; the paged ones on their first page and deep in the list. The same
@@ -244,6 +244,7 @@ def _score(round_, rng: random.Random) -> int:
     from judging.models import Assignment, Criterion, Score
     from judging.ranking import weighted_total
     from judging.services.results import results_changed
+    from judging.services.tallies import recount
 
     now = timezone.now()
     criteria = list(Criterion.objects.filter(round=round_))
@@ -262,6 +263,7 @@ def _score(round_, rng: random.Random) -> int:
         )
     Score.objects.bulk_create(scores, batch_size=2000)
     results_changed(round_.pk)
+    recount(round_.pk)  # what the scoring service does for each score, once for all
     return len(scores)
 
 

@@ -235,6 +235,11 @@ class PanelMember(models.Model):
     )
     joined_at = models.DateTimeField(_("joined at"))
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    # The judge's work in the round, counted again from the assignments and scores by services.tallies at each
+    # change, so the progress page reads them instead of counting 10,000 entries' scores (B7).
+    assigned = models.PositiveIntegerField(_("entries"), default=0, editable=False)
+    scored = models.PositiveIntegerField(_("submitted scores"), default=0, editable=False)
+    drafts = models.PositiveIntegerField(_("drafts"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("panel member")
@@ -303,11 +308,16 @@ class RoundEntry(models.Model):
         verbose_name=_("advanced from"),
     )
     added_at = models.DateTimeField(_("added at"))
+    # Its judges and their submitted scores, counted again by services.tallies at each change (see PanelMember).
+    assigned = models.PositiveIntegerField(_("judges"), default=0, editable=False)
+    scored = models.PositiveIntegerField(_("submitted scores"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("entry in a round")
         verbose_name_plural = _("entries in a round")
         constraints = [models.UniqueConstraint(fields=["round", "entry"], name="entry_once_per_round")]
+        # The progress chart: how many entries have 0, 1 … k scores, read from the index alone.
+        indexes = [models.Index(fields=["round", "scored"])]
 
     def __str__(self) -> str:
         return f"{self.entry_id} in {self.round_id}"

@@ -50,6 +50,7 @@ from .models import (
     Score,
     ScreeningDecision,
 )
+from .services import tallies
 from .services.assigning import drop_unstarted_work
 from .services.common import locked_round
 
@@ -112,6 +113,9 @@ def erase(*, erasure: Erasure) -> None:
         ScreeningDecision.objects.filter(entry__entrant=user),
     ):
         erasure.mark(queryset)
+    # The rounds whose tallies change: where they judged, and where their entries were judged (the entries
+    # and their assignments go with the submissions app's part, which runs after this one).
+    touched = set(Assignment.objects.filter(Q(judge=user) | Q(entry__entrant=user)).values_list("round_id", flat=True))
     for member in PanelMember.objects.filter(judge=user, left_at__isnull=True):
         _leave(member, now=now)
     kept = list(Assignment.objects.filter(judge=user, score__state=ScoreState.SUBMITTED).values_list("pk", "round"))
@@ -126,6 +130,8 @@ def erase(*, erasure: Erasure) -> None:
     JudgeProfile.objects.filter(judge=user).delete()
     invitations.delete()
     erasure.count("conflicts of interest", conflicts.delete()[0])
+    Assignment.objects.filter(entry__entrant=user).delete()
+    tallies.recount_rounds(touched)
 
 
 def _leave(member: PanelMember, *, now: datetime) -> None:

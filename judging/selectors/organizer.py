@@ -27,21 +27,10 @@ def rounds_of(*, contest: Contest) -> list[Round]:
 
 
 def panel_of(*, round: Round) -> list[PanelMember]:
-    """The round's panel (those who left too), each with `assigned` and `scored` counts; two queries."""
+    """The round's panel (those who left too), each with its `progress` from the tallies; one query."""
     members = list(PanelMember.objects.filter(round=round).select_related("judge").order_by("judge__full_name", "pk"))
-    counts = {
-        row["judge_id"]: row
-        for row in Assignment.objects.filter(round=round)
-        .values("judge_id")
-        .annotate(
-            assigned=Count("pk"),
-            scored=Count("pk", filter=Q(score__state=ScoreState.SUBMITTED)),
-            drafts=Count("pk", filter=Q(score__state=ScoreState.DRAFT)),
-        )
-    }
     for member in members:
-        row = counts.get(member.judge_id, {})
-        member.progress = Progress(row.get("scored", 0), row.get("drafts", 0), row.get("assigned", 0))
+        member.progress = Progress(member.scored, member.drafts, member.assigned)
     return members
 
 
@@ -53,7 +42,8 @@ def judges_behind(*, round: Round, below_percent: int = 100) -> list[PanelMember
 
 
 def organizer_entries(*, round: Round, after: int | None = None, limit: int = PAGE) -> Page:
-    """The round's entries in entry order, each with `assigned`, `scored` and `raw_mean`; two queries.
+    """The round's entries in entry order, each with its tallies (`assigned`, `scored`) and `raw_mean`; two
+    queries.
 
     Organizers see who the entrant is, so it is loaded (`item.entry.entrant`)."""
     assignments = Assignment.objects.filter(round_id=round.pk, entry_id=OuterRef("entry_id"))
@@ -61,19 +51,9 @@ def organizer_entries(*, round: Round, after: int | None = None, limit: int = PA
         RoundEntry.objects.filter(round=round)
         .select_related("entry__entrant")
         # What the progress table shows: the entry's reference and title, and who sent it in.
-        .only("round_id", "entry_id", "entry__reference", "entry__title", "entry__entrant__full_name",
-              "entry__entrant__email")
+        .only("round_id", "entry_id", "assigned", "scored", "entry__reference", "entry__title",
+              "entry__entrant__full_name", "entry__entrant__email")
         .annotate(
-            assigned=Subquery(
-                assignments.order_by().values("entry_id").annotate(n=Count("pk")).values("n")[:1]
-            ),
-            scored=Subquery(
-                assignments.filter(score__state=ScoreState.SUBMITTED)
-                .order_by()
-                .values("entry_id")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
             raw_mean=Subquery(
                 assignments.filter(score__state=ScoreState.SUBMITTED)
                 .order_by()
@@ -90,8 +70,6 @@ def organizer_entries(*, round: Round, after: int | None = None, limit: int = PA
     items = list(rows[: _limit(limit) + 1])
     more = len(items) > _limit(limit)
     items = items[: _limit(limit)]
-    for item in items:
-        item.assigned, item.scored = item.assigned or 0, item.scored or 0
     return Page(items=items, next_after=items[-1].entry_id if more else None, total=total)
 
 

@@ -12,6 +12,7 @@ from submissions.models import Entry
 from .. import assignment as planner
 from ..enums import AssignmentMethod, AuditAction, ConflictKind, RoundState, ScoreState
 from ..models import Assignment, ConflictOfInterest, JudgeProfile, PanelMember, Round, RoundEntry, Score
+from . import tallies
 from .common import (
     JudgingRefused,
     locked_round,
@@ -107,6 +108,7 @@ def _insert(round_: Round, pairs: list[tuple[int, int]], *, method: str, now: da
 def _fill(round_: Round, *, method: str, by: User | None, now: datetime) -> planner.Plan:
     plan = plan_for(round_)
     _insert(round_, plan.assignments, method=method, now=now)
+    tallies.recount(round_.pk)
     if plan.assignments:
         # One event for the whole batch, listing every pair: thousands of entries are assigned in seconds.
         audit.record(
@@ -151,6 +153,7 @@ def _delete_assignment(assignment: Assignment, *, action_by: User | None, now: d
         at=now,
     )
     assignment.delete()
+    tallies.recount(assignment.round_id, judge_ids=[assignment.judge_id], entry_ids=[assignment.entry_id])
 
 
 @transaction.atomic
@@ -199,6 +202,7 @@ def assign_entry(*, round: Round, entry: Entry, judge: User, by: User, now: date
     assignment = Assignment.objects.create(
         round=round_, entry=entry, judge=judge, method=AssignmentMethod.MANUAL, assigned_at=now
     )
+    tallies.recount(round_.pk, judge_ids=[judge.pk], entry_ids=[entry.pk])
     audit.record(
         action=AuditAction.ASSIGNED, obj=assignment, actor=by, contest=round_.contest_id, before=None,
         after=audit.snapshot(assignment, ASSIGNMENT_FIELDS), at=now,

@@ -11,6 +11,7 @@ from contest import audit, deadlines
 from .. import ranking, rules
 from ..enums import AuditAction, ScoreState
 from ..models import Assignment, Criterion, Round, Score
+from . import tallies
 from .common import JudgingRefused, StaleScore
 from .results import results_changed
 
@@ -98,6 +99,7 @@ def _save(
     if submit:
         score.state, score.submitted_at = ScoreState.SUBMITTED, now
     score.save()
+    tallies.recount(assignment.round_id, judge_ids=[assignment.judge_id], entry_ids=[assignment.entry_id])
     audit.record(
         action=AuditAction.SCORE_SUBMITTED if submit else AuditAction.SCORE_SAVED,
         obj=score,
