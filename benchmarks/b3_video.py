@@ -43,11 +43,11 @@ REALTIME_TARGET = 1.5
 
 
 def _configure() -> None:
+    """The worker's own settings (MEDIA_THREADS, the limits): the transcode runs as a worker runs it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    from django.conf import settings
+    import django
 
-    if not settings.configured:
-        settings.configure()
+    django.setup()
 
 
 def _ffmpeg(*args: str) -> None:
