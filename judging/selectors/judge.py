@@ -2,51 +2,39 @@
 
 import dataclasses
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from ..enums import ScoreState
-from ..models import Assignment, Criterion, Round, Score
+from ..models import Assignment, Criterion, PanelMember, Round, Score
 from ..rules import judged_by, judged_rounds, may_see_other_scores
 from .common import PAGE, Page, Progress, _has_score, _limit
 
 
 def judge_rounds(*, judge: User) -> list[Round]:
-    """The rounds a judge is on (and still on), with `progress` set on each: two queries."""
+    """The rounds a judge is on (and still on), with `progress` (their seat's tallies) set on each: two queries."""
     rounds = list(
         Round.objects.filter(judged_rounds(judge))
         .select_related("contest")
         .order_by("contest_id", "position")
     )
-    counts = {
-        row["round_id"]: row
-        for row in Assignment.objects.filter(judge=judge, round__in=rounds)
-        .values("round_id")
-        .annotate(
-            total=Count("pk"),
-            scored=Count("pk", filter=Q(score__state=ScoreState.SUBMITTED)),
-            drafts=Count("pk", filter=Q(score__state=ScoreState.DRAFT)),
-        )
+    seats = {
+        round_id: Progress(scored, drafts, assigned)
+        for round_id, scored, drafts, assigned in PanelMember.objects.filter(judge=judge, round__in=rounds)
+        .values_list("round_id", "scored", "drafts", "assigned")
     }
     for round_ in rounds:
-        row = counts.get(round_.pk, {})
-        round_.progress = Progress(row.get("scored", 0), row.get("drafts", 0), row.get("total", 0))
+        round_.progress = seats.get(round_.pk, Progress(0, 0, 0))
     return rounds
 
 
 def judge_progress(*, round: Round, judge: User) -> Progress:
-    # Probing each of the judge's few hundred scores by its unique index beats joining the round's scores.
-    def state_is(state: str) -> Exists:
-        return Exists(Score.objects.filter(assignment=OuterRef("pk"), state=state))
-
-    row = Assignment.objects.filter(round=round, judge=judge).aggregate(
-        total=Count("pk"),
-        scored=Count("pk", filter=state_is(ScoreState.SUBMITTED)),
-        drafts=Count("pk", filter=state_is(ScoreState.DRAFT)),
-    )
-    return Progress(row["scored"], row["drafts"], row["total"])
+    """The judge's "12 of 40 scored" in the round: their seat's tallies (services.tallies), as the organizer's
+    progress page shows them; one query."""
+    seat = PanelMember.objects.filter(round=round, judge=judge).values_list("scored", "drafts", "assigned").first()
+    return Progress(*(seat or (0, 0, 0)))
 
 
 def _queue(round_: Round, judge: User):
