@@ -3,6 +3,8 @@ zooms, nothing scrolls sideways on a phone, axe is clean; at 1280 and 360 px, in
 
 import pytest
 
+from submissions.enums import Spec
+from submissions.models import Rendition
 from tests.conftest import assert_accessible
 from tests.e2e.test_judging import signed_in
 from tests.judging.factories import jury
@@ -17,6 +19,8 @@ def screening(transactional_db):
     j = jury(entries=5, judges=2, k=1, blind=True)
     video, image, audio, pdf, essay = j.entries
     with_video(video, captions=CAPTIONS)
+    # The size the pipeline records for a 720p rendition: the page must fit it to a phone before it loads.
+    Rendition.objects.filter(asset__entry=video, spec=Spec.VIDEO).update(width=1280, height=720)
     with_image(image)
     with_audio(audio)
     with_pdf(pdf)
@@ -62,6 +66,18 @@ def test_the_screening_page_shows_each_work_and_stays_accessible(page, live_serv
     page.locator("details.entry-work__text summary").first.click()
     assert no_sideways_scroll(page)
     assert_accessible(page, f"organizer-screening-previews-{language}-{width}")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_screening_page_fits_a_phone_when_the_pictures_fail_to_arrive(page, live_server, screening, language):
+    """A picture that fails (the storage is away) is laid out at the size the page gives, a 720p video or a
+    1600 px photo: the column must not grow to it and push the page wider than the phone."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.route("**/work/**", lambda route: route.fulfill(status=404))
+    signed_in(page, live_server, screening.organizer)
+    page.goto(f"{live_server.url}/{language}/judging/manage/{screening.contest.slug}/screening/")
+    page.locator(".entry-work video").wait_for()
+    assert no_sideways_scroll(page), page.evaluate("document.documentElement.scrollWidth")
 
 
 def test_the_preview_page_of_a_video_in_arabic_on_a_phone(phone_page, live_server, screening):
