@@ -2,7 +2,6 @@
 essay, an award's citation and an upload's file name, in the pages and in the CSV exports; names that would
 hide what they say behind a direction override are refused with a message that says why."""
 
-import base64
 import io
 
 import pytest
@@ -20,7 +19,7 @@ from tests.factories import CategoryFactory, ContestFactory, ThemeFactory
 from tests.judging.factories import jury
 from tests.results.helpers import judged_contest
 from tests.submissions.test_entries import answers, essay_contest, registered
-from tests.uploading import pdf_bytes
+from tests.uploading import metadata, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -115,10 +114,9 @@ def _video_entry():
 
 
 def _start(client, entry, filename: str, length: int):
-    metadata = ",".join(f"{key} {base64.b64encode(value.encode()).decode()}"
-                        for key, value in {"entry": entry.reference, "filename": filename}.items())
     return client.post("/en/uploads/", headers={"Tus-Resumable": "1.0.0", "Upload-Length": str(length),
-                                                 "Upload-Metadata": metadata})
+                                                 "Upload-Metadata": metadata(entry=entry.reference,
+                                                                             filename=filename)})
 
 
 @pytest.mark.parametrize(
