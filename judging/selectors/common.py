@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from ..models import Assignment
+from ..models import Assignment, PanelMember
 
 PAGE = 50
 MAX_PAGE = 200
@@ -29,6 +29,11 @@ class Progress:
     scored: int
     drafts: int
     total: int
+
+    @classmethod
+    def of_seat(cls, seat: PanelMember | None) -> "Progress":
+        """A judge's progress in a round, from their seat's tallies (services.tallies); none without a seat."""
+        return cls(seat.scored, seat.drafts, seat.assigned) if seat else cls(0, 0, 0)
 
     @property
     def label(self) -> str:

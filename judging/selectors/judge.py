@@ -20,21 +20,16 @@ def judge_rounds(*, judge: User) -> list[Round]:
         .select_related("contest")
         .order_by("contest_id", "position")
     )
-    seats = {
-        round_id: Progress(scored, drafts, assigned)
-        for round_id, scored, drafts, assigned in PanelMember.objects.filter(judge=judge, round__in=rounds)
-        .values_list("round_id", "scored", "drafts", "assigned")
-    }
+    seats = {seat.round_id: seat for seat in PanelMember.objects.filter(judge=judge, round__in=rounds)}
     for round_ in rounds:
-        round_.progress = seats.get(round_.pk, Progress(0, 0, 0))
+        round_.progress = Progress.of_seat(seats.get(round_.pk))
     return rounds
 
 
 def judge_progress(*, round: Round, judge: User) -> Progress:
     """The judge's "12 of 40 scored" in the round: their seat's tallies (services.tallies), as the organizer's
     progress page shows them; one query."""
-    seat = PanelMember.objects.filter(round=round, judge=judge).values_list("scored", "drafts", "assigned").first()
-    return Progress(*(seat or (0, 0, 0)))
+    return Progress.of_seat(PanelMember.objects.filter(round=round, judge=judge).first())
 
 
 def _queue(round_: Round, judge: User):

@@ -30,7 +30,7 @@ def panel_of(*, round: Round) -> list[PanelMember]:
     """The round's panel (those who left too), each with its `progress` from the tallies; one query."""
     members = list(PanelMember.objects.filter(round=round).select_related("judge").order_by("judge__full_name", "pk"))
     for member in members:
-        member.progress = Progress(member.scored, member.drafts, member.assigned)
+        member.progress = Progress.of_seat(member)
     return members
 
 
