@@ -58,8 +58,9 @@ fuzz: install-dev messages
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		$(PY) -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider -s -q
 
+# B7 and B8 need PostgreSQL: this machine's, as the test suite uses, unless DATABASE_URL names another.
 bench: install-dev messages
-	$(PY) -m benchmarks
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) -m benchmarks
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -138,7 +138,9 @@ def table(report: dict) -> str:
             lines.append(f"| {bench} | {figure} | {target} | {met} |")
         if load := result.get("load_average_before_after"):
             before, after = (value[0] if isinstance(value, list) else value for value in load)
-            lines.append(f"| {name} | machine's load average (1 min), before → after: {before} → {after} | | |")
+            when = result.get("measured_at", "")[:16].replace("T", " ")
+            lines.append(f"| {name} | measured {when} UTC; machine's load average (1 min), before → after: "
+                         f"{before} → {after} | | |")
     return "\n".join(lines)
 
 
@@ -149,7 +151,7 @@ def write_readme(report: dict) -> None:
     head, rest = text.split(TABLE_START, 1)
     _old, tail = rest.split(TABLE_END, 1)
     versions = ", ".join(f"{k} {v}" for k, v in report["versions"].items())
-    body = (f"\n{table(report)}\n\nMeasured {report['measured_at']} on {report['machine']['cores']} cores; "
+    body = (f"\n{table(report)}\n\nReport written {report['measured_at']} on {report['machine']['cores']} cores; "
             f"{versions}.\n")
     README.write_text(head + TABLE_START + body + TABLE_END + tail)
 
@@ -172,8 +174,13 @@ def main(argv: list[str]) -> int:
             continue
         result = module.run(quick=quick) if takes_quick else module.run()
         result["measured_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        report["benchmarks"][name] = result
         print(json.dumps(result, indent=2), flush=True)
+        kept = report["benchmarks"].get(name, {})
+        if "skipped" in result and kept and "skipped" not in kept and "error" not in kept:
+            # Not run here (no PostgreSQL, say): the figures of the last run that measured stay, with their date.
+            print(f"{name} was not run: the report keeps its figures of {kept.get('measured_at')}", flush=True)
+            continue
+        report["benchmarks"][name] = result
     if quick:
         return 0
     report["benchmarks"] = dict(sorted(report["benchmarks"].items()))
