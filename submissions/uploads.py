@@ -384,18 +384,19 @@ def _append_shared(
             if missing or hasher.digest() != expected[1]:
                 raise ChecksumMismatch(_("The bytes arrived damaged; send this part again."), offset=offset)
         received = 0
+        receiver = None
         try:
             receiver = shared_uploads.Receiver(upload, state, digests=[running.digest] if running else [])
-            scratch = _pieces.get().buffers[0]
             while received < remaining:
+                room = receiver.room()
                 try:
-                    got = body(scratch[: min(len(scratch), remaining - received)])
+                    got = body(room[: min(len(room), remaining - received)])
                 except OSError:
                     logger.info("upload %s: connection dropped at %s bytes", upload.pk, offset + received)
                     break
                 if not got:
                     break
-                receiver.feed(scratch[:got])
+                receiver.took(got)
                 received += got
             receiver.close(last=offset + received == upload.length)
         except S3_ERRORS as error:
@@ -407,6 +408,9 @@ def _append_shared(
             _record_offset(upload, kept, now)
             _discard(body)  # so the answer reaches the client, and the connection can serve its next request
             raise _storage_problem(error, kept, upload.length) from error
+        finally:
+            if receiver is not None:
+                receiver.release()
         have = receiver.state.offset
         Upload.objects.filter(pk=upload.pk).update(offset=have, updated_at=now)
         upload.offset, upload.updated_at = have, now
