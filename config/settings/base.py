@@ -289,7 +289,7 @@ AWS_S3_SIGNATURE_VERSION = "s3v4"
 PRIVATE_URL_EXPIRY_SECONDS = 300
 
 if AWS_STORAGE_BUCKET_NAME:
-    _s3 = "storages.backends.s3.S3Storage"
+    _s3 = "config.storages.S3Storage"  # django-storages, its API models loaded once a process
     STORAGES = {
         "private": {
             "BACKEND": _s3,

@@ -51,7 +51,7 @@ def unfinished_uploads(client) -> list[str]:
 @pytest.fixture
 def private_on_s3(s3_server, bucket):
     """The settings a deployment with AWS_STORAGE_BUCKET_NAME gets (config/settings/base.py), on moto's server."""
-    s3 = "storages.backends.s3.S3Storage"
+    s3 = "config.storages.S3Storage"
     connection = {
         "bucket_name": BUCKET,
         "endpoint_url": s3_server,
