@@ -1,5 +1,6 @@
 """gunicorn settings shared by `make run` and the container image."""
 
+import ctypes
 import os
 import sys
 
@@ -20,6 +21,29 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = "-"
 # The access log carries no query strings: they may hold tokens or emails.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+# glibc's mallopt: blocks of at least this size are mapped on their own and go back to the system when freed.
+M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES = -3, 128 * 1024
+
+
+def _large_blocks_go_back() -> None:
+    """Keep glibc's threshold for large blocks where it starts, instead of letting it rise.
+
+    After the first large block is freed, glibc raises the threshold to that
+    block's size and serves later ones from the threads' arenas, which keep
+    the memory. Uploads to S3 read each part in 1 MiB blocks to sign and send
+    it: a web process kept tens of MB after a rush of uploads (B8). Set in
+    gunicorn's master, before the workers fork: each inherits it.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc (musl, macOS): another allocator, with rules of its own
+    libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+_large_blocks_go_back()
 
 
 def on_starting(server) -> None:
