@@ -243,7 +243,8 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    entries = Entry.objects.defer("statement", "essay_text", "description", "ai_use_details").in_bulk(
+    # What the ranking shows of an entry: its reference and title.
+    entries = Entry.objects.only("pk", "reference", "title").in_bulk(
         [row["entry_id"] for row in found]
     )
     standings = []

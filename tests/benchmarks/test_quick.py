@@ -3,7 +3,8 @@ judged on. The targets are checked by `make bench`, on full-size inputs, never h
 
 import pytest
 
-from benchmarks import b1_images, b3_video, b5_upload, b6_jobs, b7_judging, b8_rush, s1_scaleout
+import benchmarks.__main__ as bench
+from benchmarks import b1_images, b3_video, b5_upload, b6_jobs, b7_judging, b8_rush, b9_sign_in, s1_scaleout
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.services]
 
@@ -84,3 +85,17 @@ def test_s1_runs_one_and_two_workers_on_the_same_jobs():
     assert set(result["taken_more_than_once"]) == {"1x1", "2x1"}
     assert result["jobs_per_run"] == 3 + 3 + 2 * 2
     assert not any(result["lost_or_failed"].values())
+
+
+def test_b9_signs_in_with_each_hasher_and_compares_their_cpu():
+    result = ran(b9_sign_in.run(quick=True))
+    assert set(result["hashers"]) == set(b9_sign_in.HASHERS)
+    for figures in result["hashers"].values():
+        assert figures["signed_in"] == f"{b9_sign_in.QUICK_SIGN_INS}/{b9_sign_in.QUICK_SIGN_INS}"
+        assert figures["sign_in_cpu_ms"] > 0 and figures["password_check_cpu_ms"] > 0
+    assert result["chosen_vs_baseline_sign_in_cpu"] > 0
+
+
+def test_every_benchmark_has_its_quick_run_here():
+    here = {name for name in globals() if name[:1] in "bs" and name[1:2].isdigit()}
+    assert here == set(bench.names())
