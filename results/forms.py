@@ -85,13 +85,15 @@ class AwardForm(CleanText, forms.Form):
     )
     scope = forms.ChoiceField(label=_("For"), required=False)
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args, contest: Contest, themes=None, categories=None, **kwargs) -> None:
+        """`themes` and `categories` are the contest's, when the caller has them already."""
         super().__init__(*args, **kwargs)
         self.contest = contest
         scopes = [("", _("The whole contest"))]
-        scopes += [(f"theme:{t.pk}", _("Theme: %(title)s") % {"title": t.title}) for t in contest.themes.all()]
+        scopes += [(f"theme:{t.pk}", _("Theme: %(title)s") % {"title": t.title})
+                   for t in (contest.themes.all() if themes is None else themes)]
         scopes += [(f"category:{c.pk}", _("Category: %(title)s") % {"title": c.title})
-                   for c in contest.categories.all()]
+                   for c in (contest.categories.all() if categories is None else categories)]
         self.fields["scope"].choices = scopes
         for code in settings.LANGUAGE_CODES:
             language = get_language_info(code)["name_translated"]

@@ -46,9 +46,10 @@ def final_round(contest: Contest) -> Round | None:
     )
 
 
-def award_warnings(*, contest: Contest, entry: Entry | None = None) -> list[str]:
-    """What an organizer should know before giving an award: judging still open, the entry not scored yet."""
-    round_ = final_round(contest)
+def award_warnings(*, contest: Contest, entry: Entry | None = None, round_: Round | None = None) -> list[str]:
+    """What an organizer should know before giving an award: judging still open, the entry not scored yet.
+    `round_` is the contest's `final_round`, when the caller has it already."""
+    round_ = round_ or final_round(contest)
     if round_ is None:
         return [_("No round has opened yet: there is no ranking to give awards from.")]
     warnings = []

@@ -74,6 +74,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     results = selectors.results_for(contest)
     standings = selectors.standings_page(contest=contest, start=_start(request), results=results)
     awards = selectors.awards_of(contest=contest)
+    themes, categories = list(contest.themes.all()), list(contest.categories.all())
     tie_forms = []
     for group in standings.ties:
         form = TieDecisionForm(tied_ids=[row.entry_id for row in group], prefix=f"tie{group[0].rank}",
@@ -91,15 +92,15 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "tie_break_form": TieBreakForm(contest=contest, initial=_tie_break_initial(results)),
         "tie_forms": tie_forms,
         "awards": awards,
-        "award_form": AwardForm(contest=contest),
-        "award_warnings": selectors.award_warnings(contest=contest),
+        "award_form": AwardForm(contest=contest, themes=themes, categories=categories),
+        "award_warnings": selectors.award_warnings(contest=contest, round_=standings.round),
         "schedule_form": ScheduleForm(contest=contest),
         "settings_form": SettingsForm(initial={"shortlist_size": results.shortlist_size,
                                                "include_feedback": results.include_feedback,
                                                "retention_days": results.retention_days}),
         "counts": selectors.notification_counts(contest=contest),
-        "themes": contest.themes.all(),
-        "categories": contest.categories.all(),
+        "themes": themes,
+        "categories": categories,
     }
     return render(request, "results/manage.html", context)
 
