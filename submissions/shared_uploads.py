@@ -249,8 +249,7 @@ class _PartBuffer(threading.local):
 
     Its pages go back to the system when a PATCH ends (`release`): a node holds
     a part's memory only for the PATCHes it is taking at that moment, not for
-    every thread that ever took one. A new bytes object for each part instead
-    left the allocator's free lists holding the memory (B8).
+    every thread that ever took one.
     """
 
     def get(self) -> memoryview:

@@ -170,9 +170,9 @@ def test_a_missing_media_work_dir_is_created_when_the_settings_are_read(tmp_path
 
 def test_server_threads_share_one_copy_of_the_s3_api_description(s3_server):
     """Each server thread that touches S3 has a boto3 session of its own (a session is not thread-safe). With
-    django-storages' storage as it comes, each also kept its own copy of S3's API description, for each of the
-    two storages: a web process grew by about 115 MB in the deadline-night rush (B8) for that alone. Here eight
-    threads, alive at once, cost less than a fifth of what they cost there."""
+    django-storages' storage as it comes, each also keeps its own copy of S3's API description, and a web node's
+    memory grew with every thread that took an upload (B8). Here eight threads, alive at once, cost less than a
+    fifth of what they cost with the storage as it comes."""
     import threading
     import tracemalloc
 

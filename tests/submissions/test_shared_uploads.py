@@ -268,9 +268,9 @@ def test_on_s3_a_dropped_connection_keeps_what_arrived_and_damaged_bytes_keep_no
 
 def test_on_s3_a_patch_is_sent_on_in_parts_without_gathering_its_bytes_in_the_heap(private_on_s3, bucket, demo,  # noqa: F811
                                                                                    tmp_path):
-    """A web node's memory must not grow with the uploads it has taken (B8): each server thread reads a PATCH
-    straight into one part buffer of its own, kept from PATCH to PATCH, and S3 reads the part from there. A
-    bytes object per part (8 MiB gathered, sent, freed on every thread) grew each process by about 200 MB."""
+    """A PATCH's bytes are read straight into its thread's part buffer (memory mapped apart from the heap, its
+    pages given back when the PATCH ends) and S3 reads the part from there: no copy of a part is made in the
+    heap, where each PATCH used to gather its own 8 MiB."""
     import tracemalloc
 
     from tests.submissions.test_upload_disk import Connection
