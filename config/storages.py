@@ -11,7 +11,6 @@ at a smaller scale) a web node's growth fell from 225 to 146 MB with this alone.
 """
 
 import os
-import threading
 
 import boto3
 import botocore.loaders
@@ -34,22 +33,14 @@ class _SharedLoader(botocore.loaders.Loader):
         return list(self._search_paths)
 
 
-_loader: _SharedLoader | None = None
-_loader_lock = threading.Lock()
-
-
-def shared_loader() -> _SharedLoader:
-    global _loader
-    with _loader_lock:
-        if _loader is None:
-            _loader = _SharedLoader(extra_search_paths=[BOTO3_MODELS])
-        return _loader
+# Making a loader reads nothing: each description is read the first time a session asks for it, and kept.
+LOADER = _SharedLoader(extra_search_paths=[BOTO3_MODELS])
 
 
 class S3Storage(s3.S3Storage):
     def _create_session(self) -> boto3.Session:
         core = botocore.session.get_session()
-        core.register_component("data_loader", shared_loader())
+        core.register_component("data_loader", LOADER)
         if self.session_profile:
             return boto3.Session(botocore_session=core, profile_name=self.session_profile)
         return boto3.Session(

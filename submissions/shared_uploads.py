@@ -43,8 +43,8 @@ MIN_PART_BYTES = 5 * 1024 * 1024
 PART_BYTES = 8 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
 READ_BYTES = 4 * 1024 * 1024
-# Read at a time when a finished object is hashed again (on a node that did not see all of its bytes).
-HASH_READ_BYTES = 256 * 1024
+# Read at a time from an object in S3: a tail taken up by the next PATCH, a finished file hashed again.
+STREAM_READ_BYTES = 256 * 1024
 # With a checksum, a PATCH's bytes are checked before any is kept; this much stays in memory, the rest spills.
 CHECKED_IN_MEMORY_BYTES = 16 * 1024 * 1024
 
@@ -192,7 +192,7 @@ class Receiver:
         if state.tail_size:
             tail = _tail_name(upload, state.next_part)
             body = self.bucket.client.get_object(Bucket=self.bucket.name, Key=self.bucket.key(tail))["Body"]
-            while block := body.read(HEAD_BYTES):
+            while block := body.read(STREAM_READ_BYTES):
                 self.part[self.filled : self.filled + len(block)] = block
                 self.filled += len(block)
 
@@ -361,7 +361,7 @@ def sha256(upload) -> str:
     bucket = _Bucket()
     body = bucket.client.get_object(Bucket=bucket.name, Key=bucket.key(final_name(upload)))["Body"]
     digest = hashlib.sha256()
-    for block in body.iter_chunks(HASH_READ_BYTES):
+    for block in body.iter_chunks(STREAM_READ_BYTES):
         digest.update(block)
     return digest.hexdigest()
 

@@ -1,7 +1,6 @@
 """The thirteen requests that answered 500 when fuzzed, each sent as an attacker would: each now gets a 4xx (or,
 where what was sent can be cleaned, is saved clean), and nothing reaches PostgreSQL with a NUL in it."""
 
-
 import pytest
 from django.test import Client
 from django.utils import timezone
