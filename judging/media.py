@@ -119,17 +119,14 @@ def preview_caption(entry: Entry, language: str) -> Attachment | None:
 
 
 def organizer_works(entries) -> dict[int, Work]:
-    """The work of each entry as its organizers preview it, in the judge's renditions (two queries for any
-    number of entries)."""
+    """The work of each entry as its organizers preview it, in the judge's renditions (one query for any
+    number of entries). The entries come from judging.selectors.with_work_details, with their caption files."""
     ids = [entry.pk for entry in entries]
     made: dict[int, dict[str, Rendition]] = {pk: {} for pk in ids}
     renditions = Rendition.objects.filter(of_current_file(), asset__entry_id__in=ids).select_related("asset")
     for rendition in renditions.only("spec", "width", "height", "asset__entry_id"):
         made[rendition.asset.entry_id][rendition.spec] = rendition
-    languages: dict[int, list[str]] = {pk: [] for pk in ids}
-    captions = Attachment.objects.filter(entry_id__in=ids, kind=AttachmentKind.CAPTION).order_by("language")
-    for entry_id, language in captions.values_list("entry_id", "language"):
-        languages[entry_id].append(language)
+    languages = {entry.pk: [caption.language for caption in entry.caption_files] for entry in entries}
     return {
         pk: _work(
             made[pk],

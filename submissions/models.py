@@ -228,6 +228,16 @@ class ProcessingJob(models.Model):
     def __str__(self) -> str:
         return f"{self.asset_id}/{self.kind}: {self.status}"
 
+    # The kind and the state in words, as get_kind_display() and get_status_display() give them without building
+    # the choices again at each call: a list of ten entries shows thirty jobs (B7).
+    @property
+    def kind_label(self) -> str:
+        return JobKind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return JobStatus(self.status).label
+
     @property
     def seconds(self) -> float | None:
         if self.started_at and self.finished_at:

@@ -105,9 +105,9 @@ def processing_status(entry: Entry, asset: MediaAsset | None = None) -> dict:
             "steps": [
                 {
                     "kind": job.kind,
-                    "label": job.get_kind_display(),
+                    "label": job.kind_label,
                     "status": job.status,
-                    "status_label": job.get_status_display(),
+                    "status_label": job.status_label,
                 }
                 for job in jobs
                 if job.error_code != NOT_MADE and job.status != JobStatus.CANCELLED
