@@ -83,3 +83,13 @@ def test_a_larger_round_with_level_scores_and_unscored_entries_agrees_page_by_pa
     first = selectors.standings_page(contest=made.contest, limit=7)
     second = selectors.standings_page(contest=made.contest, start=first.next_start, limit=7)
     assert first.previous_start is None and second.previous_start == max(0, first.next_start - 7)
+
+
+def test_every_page_counts_the_whole_round_even_past_its_end():
+    """The round's size comes with the page's own rows; a page past the end still says how many there are."""
+    made = judged_contest(steps=[TieBreakStep.NORMALISED_MEAN])
+    size = len(selectors.final_standings(contest=made.contest).rows)
+    for start in (0, 1, size - 1, size, size + 10):
+        page = selectors.standings_page(contest=made.contest, start=start, limit=1)
+        assert page.total == size, start
+        assert bool(page.rows) == (start < size)
