@@ -92,8 +92,10 @@ def _rows(name: str, result: dict) -> list[tuple[str, str, str, str]]:
                        f"{result['assignment']['facts_seconds'] + result['assignment']['planner_seconds']:.1f} s plan, "
                        f"{result['assignment']['service_seconds']} s write", "< 10 s",
                  _mark(checks["assignment_under_10_s"]))]
+        about = result.get("p95_vs_about_page", {})
         for page, figures in pages.items():
-            rows.append((name, f"{page}: p95 {figures['p95_ms']} ms, {figures['queries']} queries "
+            versus = f" ({about[page]}× the about page)" if page in about else ""
+            rows.append((name, f"{page}: p95 {figures['p95_ms']} ms{versus}, {figures['queries']} queries "
                                f"({result['queries_small_contest'][page]} at {100}), {figures['html_kb']} KB",
                          "< 50 ms, same, ≤ 200 KB",
                          ", ".join(_mark(checks[c][page]) for c in ("p95_under_50_ms", "queries_constant",

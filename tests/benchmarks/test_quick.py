@@ -57,6 +57,8 @@ def test_b7_requests_every_page_in_both_contests():
     assert set(result["pages"]) == pages and set(result["queries_small_contest"]) == pages
     for figures in result["pages"].values():
         assert figures["p95_ms"] > 0 and figures["queries"] > 0 and figures["html_kb"] > 0
+    # The about page, the floor, is measured beside, and each page is given against it.
+    assert result["floors"]["about_page"]["p95_ms"] > 0 and set(result["p95_vs_about_page"]) == pages
 
 
 def test_b8_uploads_through_nginx_and_two_nodes_while_pages_are_timed_with_and_without_uploads():
