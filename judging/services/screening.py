@@ -51,7 +51,7 @@ def decide_screening(
     before = audit.snapshot(decision, DECISION_FIELDS) if decision else None
     was_released = decision is not None and decision.released
     if decision is None:
-        decision = ScreeningDecision(entry=entry)
+        decision = ScreeningDecision(entry=entry, contest_id=entry.contest_id)
     decision.outcome, decision.reason, decision.note = outcome, reason, note.strip()
     decision.decided_by, decision.decided_at = by, now
     if was_released:
@@ -78,7 +78,7 @@ def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
     require_organizer(by, contest)
     decisions = list(
         ScreeningDecision.objects.select_for_update()
-        .filter(entry__contest=contest, released_at__isnull=True)
+        .filter(contest=contest, released_at__isnull=True)
         .order_by("pk")
     )
     for decision in decisions:

@@ -81,7 +81,7 @@ def jury(
     made = [EntryFactory(contest=contest) for _ in range(entries)]
     for entry in made:
         ScreeningDecision.objects.create(
-            entry=entry, outcome=ScreeningOutcome.ELIGIBLE, decided_by=organizer, decided_at=now
+            entry=entry, contest=contest, outcome=ScreeningOutcome.ELIGIBLE, decided_by=organizer, decided_at=now
         )
     panel = [make_judge(contest, full_name=f"Judge {n}") for n in range(judges)]
     round_ = services.create_round(

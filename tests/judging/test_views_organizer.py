@@ -12,8 +12,8 @@ from contest.models import AuditEvent
 from judging import services
 from judging.enums import IneligibleReason, RoundState, ScreeningOutcome
 from judging.models import Assignment, JudgeProfile, PanelMember, Round, RoundEntry, ScreeningDecision
-from submissions.enums import AIUse, AttachmentKind
-from submissions.models import Attachment, MediaAsset
+from submissions.enums import AIUse, AttachmentKind, EntryStatus
+from submissions.models import Attachment, Entry, MediaAsset
 from tests.factories import UserFactory
 from tests.judging.factories import EntryFactory, jury, make_judge
 from tests.judging.works import with_image
@@ -353,3 +353,25 @@ def test_an_organizer_flags_an_entry_as_suspected_of_undisclosed_ai_use(client):
     client.post(f"{screening}{entry.pk}/ai/", {"suspected": "0"})
     assert "An organizer suspects AI use" not in text(client.get(screening))
     assert AuditEvent.objects.filter(action="screening.ai_suspected").count() == 2
+
+
+def test_the_screening_counts_leave_out_other_contests_and_a_withdrawn_entrys_decision(client):
+    j = jury(entries=4, judges=1, k=1, open_round=False, assign=False)  # each entry decided eligible, not told
+    jury(entries=2, judges=1, k=1, open_round=False, assign=False)  # another contest's decisions
+    undecided, withdrawn, refused, _eligible = sorted(j.entries, key=lambda entry: entry.pk)
+    ScreeningDecision.objects.filter(entry=undecided).delete()
+    services.decide_screening(entry=refused, outcome=ScreeningOutcome.INELIGIBLE, reason=IneligibleReason.OTHER,
+                              note="The file is a trailer, not the work.", by=j.organizer, now=timezone.now())
+    Entry.objects.filter(pk=withdrawn.pk).update(status=EntryStatus.WITHDRAWN)  # withdrawn after its decision
+    client.force_login(j.organizer)
+    listing = f"/en/judging/manage/{j.contest.slug}/screening/"
+    response = client.get(listing)
+    page = response.content.decode()
+    assert "3 submitted entries." in text(response)
+    assert "3 decisions are ready to be emailed to their entrants." in text(response)
+    assert "1 submitted entry." in text(client.get(listing + "?undecided=1"))
+    # Each row's fields show the decision taken, under the names the decision form reads back.
+    row = page[page.index(f'id="entry-{refused.pk}"'):]
+    assert re.search(rf'name="e{refused.pk}-outcome" value="ineligible"[^>]* checked', row)
+    assert re.search(rf'<select name="e{refused.pk}-reason"[^>]*>.*?value="other" selected', row, re.S)
+    assert "The file is a trailer, not the work.</textarea>" in row

@@ -47,7 +47,8 @@ def judged_round_of(size: int):
         batch_size=2000,
     ) + [made.entries[0]]
     ScreeningDecision.objects.bulk_create(
-        [ScreeningDecision(entry=e, outcome=ScreeningOutcome.ELIGIBLE, decided_by=made.organizer, decided_at=now)
+        [ScreeningDecision(entry=e, contest_id=e.contest_id, outcome=ScreeningOutcome.ELIGIBLE,
+                           decided_by=made.organizer, decided_at=now)
          for e in entries[:-1]], batch_size=2000,
     )
     RoundEntry.objects.bulk_create([RoundEntry(round=round_, entry=e, added_at=now) for e in entries],
