@@ -188,7 +188,8 @@ def _contest(slug: str, entries: int, judges: int, rng: random.Random):
     for n, entry in enumerate(made):
         draw = n % 20
         if draw < 15:
-            outcomes.append(ScreeningDecision(entry=entry, contest=contest, outcome="eligible", decided_by=organizer, decided_at=now))
+            outcomes.append(ScreeningDecision(entry=entry, contest=contest, outcome="eligible", decided_by=organizer,
+                                              decided_at=now))
         elif draw < 17:
             outcomes.append(ScreeningDecision(entry=entry, contest=contest, outcome="ineligible", reason="rights",
                                               note="The music is not cleared.", decided_by=organizer,

@@ -23,13 +23,15 @@ the lock loses its database connection, and PostgreSQL lets the lock go.
 import hashlib
 import io
 import logging
-import mmap
+import os
 import tempfile
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db import connection
 
@@ -39,8 +41,10 @@ logger = logging.getLogger(__name__)
 
 # S3 refuses parts under 5 MiB, except the last one.
 MIN_PART_BYTES = 5 * 1024 * 1024
-# A part is sent once this much has gathered: memory per PATCH in flight stays at about this.
+# A part is sent once this much has gathered, in its thread's part file on the node's disk.
 PART_BYTES = 8 * 1024 * 1024
+# The memory a PATCH's bytes pass through on their way to the part file.
+SCRATCH_BYTES = 256 * 1024
 HEAD_BYTES = 64 * 1024
 READ_BYTES = 4 * 1024 * 1024
 # Read at a time from an object in S3: a tail taken up by the next PATCH, a finished file hashed again.
@@ -179,41 +183,45 @@ _local_locks: dict = {}
 class Receiver:
     """Takes a PATCH's bytes in order and keeps them in S3 as parts and a tail.
 
-    The bytes are read straight into this server thread's part buffer
-    (`room`, then `took`); a full buffer is sent as a part. A refusal by S3
-    raises, and what was kept before it is read again from S3 by the caller.
+    The bytes pass through this server thread's scratch memory (`room`, then
+    `took`) into its part file; a full part is sent to S3 from the file. A
+    refusal by S3, or by the node's disk, raises, and what was kept before it
+    is read again from S3 by the caller.
     """
 
     def __init__(self, upload, state: State, *, digests: list) -> None:
         self.upload, self.state, self.digests = upload, state, digests
         self.bucket = _Bucket()
-        self.part, self.filled = _part_buffer.get(), 0
+        self.part, self.scratch = _part_file.get()
+        self.filled = 0
         self.sent_parts: list[tuple[int, str, int]] = []
         if state.tail_size:
             tail = _tail_name(upload, state.next_part)
             body = self.bucket.client.get_object(Bucket=self.bucket.name, Key=self.bucket.key(tail))["Body"]
             while block := body.read(STREAM_READ_BYTES):
-                self.part[self.filled : self.filled + len(block)] = block
-                self.filled += len(block)
-
-    def release(self) -> None:
-        """The PATCH is over: the part buffer's memory goes back to the system (the mapping stays for the next)."""
-        _part_buffer.release()
+                self._write(memoryview(block))
 
     def room(self) -> memoryview:
-        """Where the next bytes of the body go: the free end of the part buffer (never empty)."""
-        return self.part[self.filled :]
+        """Where the next bytes of the body go: the scratch memory, no more than the part still takes."""
+        return self.scratch[: PART_BYTES - self.filled]
 
     def took(self, count: int) -> None:
-        """`count` bytes were read into `room()`: hash them, and send the part once the buffer is full."""
+        """`count` bytes were read into `room()`: hash them, add them to the part, and send it once it is full."""
+        piece = self.scratch[:count]
         for digest in self.digests:
-            digest.update(self.part[self.filled : self.filled + count])
-        self.filled += count
+            digest.update(piece)
+        self._write(piece)
         if self.filled == PART_BYTES:
             self._send_part()
 
-    def _gathered(self) -> "_Unread":
-        return _Unread(self.part[: self.filled])
+    def _write(self, piece: memoryview) -> None:
+        while piece:
+            written = os.pwrite(self.part, piece, self.filled)
+            self.filled += written
+            piece = piece[written:]
+
+    def _gathered(self) -> "_PartReader":
+        return _PartReader(self.part, self.filled)
 
     def _send_part(self) -> None:
         number = self.state.next_part + len(self.sent_parts)
@@ -244,38 +252,47 @@ class Receiver:
         self.state = State(parts=self.state.parts + self.sent_parts, tail_size=self.filled)
 
 
-class _PartBuffer(threading.local):
-    """One server thread's part in the making: PART_BYTES mapped at its first upload, the same for every PATCH.
+class _PartFile(threading.local):
+    """One server thread's part in the making, in a file of its own on the node's disk, as tusd's S3 store keeps
+    its parts: the room for a whole part is reserved at the thread's first upload, and serves every PATCH after.
 
-    Its pages go back to the system when a PATCH ends (`release`): a node holds
-    a part's memory only for the PATCHes it is taking at that moment, not for
-    every thread that ever took one.
+    A PATCH's bytes pass through SCRATCH_BYTES of memory on their way to the
+    file, so the part itself is never in a process's memory: at a rush, a
+    node with sixteen PATCHes under way held their parts, 8 MiB each (B8).
+    The kernel keeps the file's recent pages in its cache, which it can take
+    back. The room is reserved up front, so a full disk refuses a PATCH
+    before any of its bytes is read, never half-way. The file has no name:
+    it goes with its thread, or its process.
     """
 
-    def get(self) -> memoryview:
-        if not hasattr(self, "view"):
-            self.map = mmap.mmap(-1, PART_BYTES)
-            self.view = memoryview(self.map)
-        return self.view
+    def get(self) -> tuple[int, memoryview]:
+        """The part file's descriptor and the scratch memory."""
+        if not hasattr(self, "file"):
+            folder = Path(settings.UPLOAD_TEMP_DIR)
+            folder.mkdir(parents=True, exist_ok=True)
+            file = tempfile.TemporaryFile(dir=folder)
+            try:
+                os.posix_fallocate(file.fileno(), 0, PART_BYTES)
+            except OSError:
+                file.close()
+                raise
+            self.file, self.scratch = file, memoryview(bytearray(SCRATCH_BYTES))
+        return self.file.fileno(), self.scratch
 
-    def release(self) -> None:
-        if hasattr(self, "map"):
-            self.map.madvise(mmap.MADV_DONTNEED)
+
+_part_file = _PartFile()
 
 
-_part_buffer = _PartBuffer()
+class _PartReader(io.RawIOBase):
+    """The first `size` bytes of a part file, as a file botocore can read, measure and rewind (to sign, checksum,
+    send and retry): each read takes the block asked for from the file, and nothing more stays in memory."""
 
-
-class _Unread(io.RawIOBase):
-    """Bytes in memory as a file botocore can read, measure and rewind (to sign, checksum, send and retry),
-    without a copy of them."""
-
-    def __init__(self, view: memoryview) -> None:
+    def __init__(self, descriptor: int, size: int) -> None:
         super().__init__()
-        self.view, self.position = view, 0
+        self.descriptor, self.size, self.position = descriptor, size, 0
 
     def __len__(self) -> int:
-        return len(self.view)
+        return self.size
 
     def readable(self) -> bool:
         return True
@@ -284,20 +301,19 @@ class _Unread(io.RawIOBase):
         return True
 
     def read(self, size: int = -1) -> bytes:
-        """One copy of the block asked for (RawIOBase's own `read` makes two)."""
-        end = len(self.view) if size is None or size < 0 else min(len(self.view), self.position + size)
-        block = bytes(self.view[self.position : end])
-        self.position = max(self.position, end)
+        end = self.size if size is None or size < 0 else min(self.size, self.position + size)
+        block = os.pread(self.descriptor, max(0, end - self.position), self.position) if end > self.position else b""
+        self.position += len(block)
         return block
 
     def readinto(self, target) -> int:
-        count = max(0, min(len(target), len(self.view) - self.position))
-        target[:count] = self.view[self.position : self.position + count]
-        self.position += count
-        return count
+        count = max(0, min(len(target), self.size - self.position))
+        got = os.preadv(self.descriptor, [memoryview(target)[:count]], self.position) if count else 0
+        self.position += got
+        return got
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: len(self.view)}[whence]
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
         self.position = max(0, base + offset)
         return self.position
 

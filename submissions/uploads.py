@@ -384,7 +384,6 @@ def _append_shared(
             if missing or hasher.digest() != expected[1]:
                 raise ChecksumMismatch(_("The bytes arrived damaged; send this part again."), offset=offset)
         received = 0
-        receiver = None
         try:
             receiver = shared_uploads.Receiver(upload, state, digests=[running.digest] if running else [])
             while received < remaining:
@@ -399,18 +398,16 @@ def _append_shared(
                 receiver.took(got)
                 received += got
             receiver.close(last=offset + received == upload.length)
-        except S3_ERRORS as error:
+        except STORAGE_ERRORS as error:  # S3 refused a part, or the node's disk its part file
             try:
                 kept = shared_uploads.read_state(upload).offset
             except (shared_uploads.NoSuchUpload, *S3_ERRORS):
                 kept = offset
-            logger.error("upload %s: the private storage refused a part at %s bytes: %s", upload.pk, kept, error)
+            logger.error("upload %s: the private storage or this node's disk refused a part at %s bytes: %s",
+                         upload.pk, kept, error)
             _record_offset(upload, kept, now)
             _discard(body)  # so the answer reaches the client, and the connection can serve its next request
             raise _storage_problem(error, kept, upload.length) from error
-        finally:
-            if receiver is not None:
-                receiver.release()
         have = receiver.state.offset
         Upload.objects.filter(pk=upload.pk).update(offset=have, updated_at=now)
         upload.offset, upload.updated_at = have, now

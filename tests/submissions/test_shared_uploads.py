@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -268,9 +269,9 @@ def test_on_s3_a_dropped_connection_keeps_what_arrived_and_damaged_bytes_keep_no
 
 def test_on_s3_a_patch_is_sent_on_in_parts_without_gathering_its_bytes_in_the_heap(private_on_s3, bucket, demo,  # noqa: F811
                                                                                    tmp_path):
-    """A PATCH's bytes are read straight into its thread's part buffer (memory mapped apart from the heap, its
-    pages given back when the PATCH ends) and S3 reads the part from there: no copy of a part is made in the
-    heap, where each PATCH used to gather its own 8 MiB."""
+    """A PATCH's bytes pass through a little scratch memory into its thread's part file on the node's disk, and
+    S3 reads the part from the file: no copy of a part is made in the heap, where each PATCH used to gather its
+    own 8 MiB."""
     import tracemalloc
 
     from tests.submissions.test_upload_disk import Connection
@@ -296,3 +297,57 @@ def test_on_s3_a_patch_is_sent_on_in_parts_without_gathering_its_bytes_in_the_he
     assert sha256(bucket.get_object(Bucket=BUCKET, Key=f"private/{asset.file.name}")["Body"].read()) == sha256(data)
     # What a PATCH allocated at most while it ran: the blocks botocore reads to sign and send, never the part.
     assert max(peaks) < shared_uploads.PART_BYTES / 3, [round(peak / MiB, 1) for peak in peaks]
+
+
+def test_on_s3_a_node_with_no_room_for_a_part_refuses_the_patch_before_taking_it_and_s3_keeps_the_rest(
+    private_on_s3, bucket, demo, tmp_path, settings  # noqa: F811
+):
+    """A part waits in a file on the node's disk until it is sent. With no room there for one, the PATCH is
+    refused (507, try again later) before any of its bytes is taken: what S3 holds stays the upload's offset,
+    and the same PATCH goes through once there is room."""
+    from django.db import connection
+
+    from tests.submissions.test_outage_disk import Tmpfs
+
+    data = large_video(tmp_path, 12 * MiB + 4321)
+    entry = video_entry(demo)
+    upload = uploads.start_upload(entry=entry, owner=entry.entrant, length=len(data), filename="film.mp4",
+                                  declared_type="video/mp4", now=timezone.now())
+
+    def patch(offset: int) -> uploads.UploadProblem | None:
+        """One PATCH of the rest of the file, in a thread of its own, as each of gunicorn's has its part file."""
+        refused = []
+
+        def send_rest() -> None:
+            try:
+                uploads.append(upload=Upload.objects.get(pk=upload.pk), offset=offset,
+                               read=io.BytesIO(data[offset:]).read, length=len(data) - offset, checksum=None,
+                               now=timezone.now())
+            except uploads.UploadProblem as problem:
+                refused.append(problem)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=send_rest)
+        thread.start()
+        thread.join()
+        return refused[0] if refused else None
+
+    first = Upload.objects.get(pk=upload.pk)
+    uploads.append(upload=first, offset=0, read=io.BytesIO(data[: 9 * MiB]).read, length=9 * MiB, checksum=None,
+                   now=timezone.now())  # a part of 8 MiB in S3, and a tail of 1 MiB
+    disk = Tmpfs(tmp_path / "full-disk", "4m")  # less than a part
+    try:
+        settings.UPLOAD_TEMP_DIR = disk.folder
+        refused = patch(9 * MiB)
+        assert isinstance(refused, uploads.StorageFull) and refused.status == 507
+        assert refused.offset == 9 * MiB and "try again later" in refused.message
+        assert shared_uploads.read_state(upload).offset == Upload.objects.get(pk=upload.pk).offset == 9 * MiB
+        assert list(disk.folder.iterdir()) == [], "no part file left behind"
+
+        disk.remount("size=64m")
+        assert patch(9 * MiB) is None
+    finally:
+        disk.unmount()
+    assert Upload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETE
+    assert MediaAsset.objects.get(upload=upload).sha256 == sha256(data)
