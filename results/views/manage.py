@@ -73,8 +73,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     contest = managed_contest(request, slug)
     results = selectors.results_for(contest)
     standings = selectors.standings_page(contest=contest, start=_start(request), results=results)
-    awards = selectors.awards_of(contest=contest)
     themes, categories = list(contest.themes.all()), list(contest.categories.all())
+    awards = selectors.awards_of(contest=contest, themes=themes, categories=categories)
     tie_forms = []
     for group in standings.ties:
         form = TieDecisionForm(tied_ids=[row.entry_id for row in group], prefix=f"tie{group[0].rank}",
