@@ -83,3 +83,19 @@ def test_bad_input_gets_a_message_not_a_500(client):
     assert "2027-03-01 10:00" in response.content.decode()
     response = client.post(reverse("results:decide_tie", args=[slug]), {"prefix": "x", "x-entries": "a,b"})
     assert response.status_code == 404
+
+
+def test_awards_for_a_theme_and_a_category_name_them_on_the_results_page_and_in_the_export(client):
+    made = judged_contest(steps=["normalised_mean"])
+    slug = made.contest.slug
+    theme, category = made.contest.themes.get(), made.contest.categories.get()
+    client.force_login(made.organizer)
+    for entry, scope in ((made.entries[0], f"theme:{theme.pk}"), (made.entries[1], f"category:{category.pk}")):
+        given = client.post(reverse("results:give_award", args=[slug]),
+                            {"kind": "winner", "entry": entry.reference, "scope": scope}, follow=True)
+        assert "The award is given" in given.content.decode()
+
+    page = client.get(reverse("results:manage", args=[slug])).content.decode()
+    assert f"– <bdi>{theme.title}</bdi>" in page and f"– <bdi>{category.title}</bdi>" in page
+    exported = b"".join(client.get(reverse("results:export_awards", args=[slug])).streaming_content).decode()
+    assert theme.title in exported and category.title in exported
