@@ -258,7 +258,7 @@ class _PartFile(threading.local):
 
     A PATCH's bytes pass through SCRATCH_BYTES of memory on their way to the
     file, so the part itself is never in a process's memory: at a rush, a
-    node with sixteen PATCHes under way held their parts, 8 MiB each (B8).
+    node taking eight PATCHes at once held eight parts of 8 MiB (B8).
     The kernel keeps the file's recent pages in its cache, which it can take
     back. The room is reserved up front, so a full disk refuses a PATCH
     before any of its bytes is read, never half-way. The file has no name:
