@@ -302,7 +302,7 @@ class _PartReader(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         end = self.size if size is None or size < 0 else min(self.size, self.position + size)
-        block = os.pread(self.descriptor, max(0, end - self.position), self.position) if end > self.position else b""
+        block = os.pread(self.descriptor, end - self.position, self.position) if end > self.position else b""
         self.position += len(block)
         return block
 
