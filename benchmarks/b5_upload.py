@@ -242,8 +242,10 @@ def _measure(var: Path, source: Path, rounds: int) -> dict:
         "writes_target": "<= 2",
         "load_average_before_after": [[round(v, 2) for v in load_before], [round(v, 2) for v in os.getloadavg()]],
     }
-    result["met"] = (
-        result["throughput_ratio"] >= 0.8 and result["server_rss_growth_mb"] < 50
-        and result["disk_writes_per_byte"] <= 2
-    )
+    result["checks"] = {
+        "throughput": result["throughput_ratio"] >= 0.8,
+        "memory": result["server_rss_growth_mb"] < 50,
+        "disk_writes": result["disk_writes_per_byte"] <= 2,
+    }
+    result["met"] = all(result["checks"].values())
     return result

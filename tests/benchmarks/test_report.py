@@ -36,3 +36,16 @@ def test_a_benchmark_that_ran_replaces_its_figures(report, monkeypatch):
     assert bench.main(["b7_judging"]) == 1  # a target missed
     kept = json.loads(path.read_text())["benchmarks"]["b7_judging"]
     assert kept["met"] is False and kept["measured_at"] > "2026-12-01T10:00:00+00:00"
+
+
+def test_the_readme_table_gives_every_benchmark_its_figures_and_what_it_was_measured_against():
+    """The committed report, as README shows it: no benchmark's row left without figures or a verdict."""
+    committed = json.loads(bench.REPORT.read_text())
+    lines = bench.table(committed).splitlines()[2:]
+    for name in bench.names():
+        rows = [line.split(" | ") for line in lines if line.startswith(f"| {name} |")]
+        assert rows, f"{name} has no row"
+        verdicts = [row for row in rows
+                    if row[-1].strip(" |") and set(row[-1].strip(" |").split(", ")) <= {"met", "**not met**"}]
+        assert verdicts and all(row[1].strip() and row[2].strip() for row in verdicts), rows
+        assert any("machine's load average" in row[1] for row in rows), f"{name}: no load average"
