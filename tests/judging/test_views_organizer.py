@@ -356,9 +356,10 @@ def test_an_organizer_flags_an_entry_as_suspected_of_undisclosed_ai_use(client):
 
 
 def test_the_screening_counts_leave_out_other_contests_and_a_withdrawn_entrys_decision(client):
-    j = jury(entries=4, judges=1, k=1, open_round=False, assign=False)  # each entry decided eligible, not told
+    j = jury(entries=5, judges=1, k=1, open_round=False, assign=False)  # each entry decided eligible, not told
     jury(entries=2, judges=1, k=1, open_round=False, assign=False)  # another contest's decisions
-    undecided, withdrawn, refused, _eligible = sorted(j.entries, key=lambda entry: entry.pk)
+    undecided, withdrawn, refused, _eligible, taken_back = sorted(j.entries, key=lambda entry: entry.pk)
+    Entry.objects.filter(pk=taken_back.pk).update(status=EntryStatus.DRAFT)  # taken back to a draft after it
     ScreeningDecision.objects.filter(entry=undecided).delete()
     services.decide_screening(entry=refused, outcome=ScreeningOutcome.INELIGIBLE, reason=IneligibleReason.OTHER,
                               note="The file is a trailer, not the work.", by=j.organizer, now=timezone.now())
@@ -368,7 +369,7 @@ def test_the_screening_counts_leave_out_other_contests_and_a_withdrawn_entrys_de
     response = client.get(listing)
     page = response.content.decode()
     assert "3 submitted entries." in text(response)
-    assert "3 decisions are ready to be emailed to their entrants." in text(response)
+    assert "4 decisions are ready to be emailed to their entrants." in text(response)
     assert "1 submitted entry." in text(client.get(listing + "?undecided=1"))
     # Each row's fields show the decision taken, under the names the decision form reads back.
     row = page[page.index(f'id="entry-{refused.pk}"'):]
