@@ -219,8 +219,10 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
         ["unscored"] + [f"key_{i} {'DESC' if _STEP_COLUMNS[step][1] else 'ASC'} NULLS LAST"
                         for i, step in enumerate(steps)] + ["alone"]
     )
-    neighbours = "".join(f", LAG(key_{i}) OVER every_row AS before_{i}, LEAD(key_{i}) OVER every_row AS after_{i}"
-                         for i in range(len(steps)))
+    # The keys of the entry above, for the step that separates each entry from it. The entry below needs no
+    # window: a group of level entries is never cut by a page, so an entry level with the one below has it
+    # on the same page.
+    neighbours = "".join(f", LAG(key_{i}) OVER every_row AS before_{i}" for i in range(len(steps)))
     sql = f"""
         WITH keyed AS (
             SELECT r.entry_id, r.raw_mean, r.normalised_mean, r.raw_rank, r.normalised_rank, r.scores, r.spread,
@@ -248,16 +250,17 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
     entries = Entry.objects.only("pk", "reference", "title").in_bulk(
         [row["entry_id"] for row in found]
     )
+    levels = [[row[f"key_{i}"] for i in range(len(steps))] for row in found]
     standings = []
-    for row in found:
+    for index, row in enumerate(found):
         unscored = bool(row["unscored"])
         separated_by = None
         if not unscored and row["level_rank"] != 1:
             separated_by = next(
                 (step for i, step in enumerate(steps) if row[f"key_{i}"] != row[f"before_{i}"]), None
             )
-        level = [row[f"key_{i}"] for i in range(len(steps))]
-        level_with = [[row[f"{side}_{i}"] for i in range(len(steps))] for side in ("before", "after")]
+        level = levels[index]
+        level_with = [[row[f"before_{i}"] for i in range(len(steps))], *levels[index + 1 : index + 2]]
         standings.append(
             tiebreak.Standing(
                 entry_id=row["entry_id"],
@@ -268,7 +271,7 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
                 rank=None if unscored else row["level_rank"],
                 criterion_mean=row["criterion_mean"],
                 separated_by=separated_by,
-                # Level with the entry above or below (a neighbour that does not exist has no keys at all).
+                # Level with the entry above or below (an entry above that does not exist has no keys at all).
                 tied=not unscored and level in level_with,
             )
         )
