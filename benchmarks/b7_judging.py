@@ -4,7 +4,9 @@ Each contest is built as a real one ends up: entrants registered, entries with
 varied titles (six scripts, long and short, with characters HTML must escape),
 each with its file, its processing jobs and renditions (photos, videos, sound,
 essays), a few with failed processing, the same file twice or declared AI use;
-screening mixed (eligible, not eligible with a reason, not yet decided); the
+beside them drafts never sent (three for every ten entries, half with a file)
+and a few entries withdrawn after their screening; screening mixed (eligible,
+not eligible with a reason, not yet decided); the
 eligible entries in an open round, assigned automatically (k = 3) and two
 thirds of the assignments scored. Scores are written in bulk (20,000 calls to
 the scoring service would measure the service, not the pages).
@@ -155,6 +157,30 @@ def _contest(slug: str, entries: int, judges: int, rng: random.Random):
         ],
         batch_size=2000,
     )
+    # As at any deadline: entries begun and never sent (three for every ten sent, half with their file), and
+    # one sent entry in a hundred withdrawn after its screening (its decision stays; it is in no round).
+    drafts = Entry.objects.bulk_create(
+        [
+            Entry(contest=contest, entrant=entrants[n % len(entrants)], reference=f"{slug.upper()}-D{n:05d}",
+                  theme=themes[n % 3], category=categories[n % len(categories)], title=_title(rng),
+                  status=EntryStatus.DRAFT)
+            for n in range(entries * 3 // 10)
+        ],
+        batch_size=2000,
+    )
+    MediaAsset.objects.bulk_create(
+        [
+            MediaAsset(entry=entry, file=f"entries/{entry.reference}/original.{MEDIA[entry.category.media_kind][0]}",
+                       original_name=f"draft.{MEDIA[entry.category.media_kind][0]}", size=5_000_000,
+                       sha256=f"d{n:063d}", file_format=MEDIA[entry.category.media_kind][0])
+            for n, entry in enumerate(drafts) if n % 2 == 0
+        ],
+        batch_size=2000,
+    )
+    withdrawn = [entry for n, entry in enumerate(made) if n % 100 == 50]
+    for entry in withdrawn:
+        entry.status, entry.withdrawn_at = EntryStatus.WITHDRAWN, now
+    Entry.objects.bulk_update(withdrawn, ["status", "withdrawn_at"], batch_size=2000)
     assets = MediaAsset.objects.bulk_create(
         [
             MediaAsset(entry=entry, file=f"entries/{entry.reference}/original.{MEDIA[entry.category.media_kind][0]}",
@@ -195,7 +221,8 @@ def _contest(slug: str, entries: int, judges: int, rng: random.Random):
                                               note="The music is not cleared.", decided_by=organizer,
                                               decided_at=now))
     ScreeningDecision.objects.bulk_create(outcomes, batch_size=2000)
-    eligible = [decision.entry for decision in outcomes if decision.outcome == "eligible"]
+    eligible = [decision.entry for decision in outcomes
+                if decision.outcome == "eligible" and decision.entry.status == EntryStatus.SUBMITTED]
     panel = _people(f"{slug}-judge", judges, countries, organisations, rng)
     ContestRole.objects.bulk_create([ContestRole(contest=contest, user=j, role=Role.JUDGE) for j in panel])
     JudgeProfile.objects.bulk_create(
@@ -294,7 +321,7 @@ def _pages(contest, organizer, round_, panel, entrant, rng: random.Random, sampl
         by_kind.setdefault(kind, []).append(pk)
     kinds = sorted(by_kind)
     entry_ids = list(RoundEntry.objects.filter(round=round_).order_by("entry_id").values_list("entry_id", flat=True))
-    screened_ids = list(contest.entries.order_by("pk").values_list("pk", flat=True))
+    screened_ids = list(contest.entries.filter(status="submitted").order_by("pk").values_list("pk", flat=True))
     ranked = selectors.ranking_of(round=round_)
     result_cursors = [
         f"{r.normalised_rank if r.normalised_rank is not None else selectors.NO_RANK}:{r.entry_id}"
