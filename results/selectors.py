@@ -214,10 +214,12 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
         means, mean_params = _criterion_means_sql(round=round_, key=str(criterion.pk))
         criterion_join = f"LEFT JOIN ({means}) c ON c.entry_id = r.entry_id"
         params += mean_params
-    # Unscored entries come last, each alone (by entry): their keys are left out.
+    # Unscored entries come last, each alone (by entry): their keys are left out. The first key, the normalised
+    # mean, is missing for them alone, so its NULLS LAST puts them last without a key of their own to sort by
+    # (which took a third of the sort).
     order = ", ".join(
-        ["unscored"] + [f"key_{i} {'DESC' if _STEP_COLUMNS[step][1] else 'ASC'} NULLS LAST"
-                        for i, step in enumerate(steps)] + ["alone"]
+        [f"key_{i} {'DESC' if _STEP_COLUMNS[step][1] else 'ASC'} NULLS LAST" for i, step in enumerate(steps)]
+        + ["alone"]
     )
     # The keys of the entry above, for the step that separates each entry from it. The entry below needs no
     # window: a group of level entries is never cut by a page, so an entry level with the one below has it
