@@ -56,17 +56,19 @@ def screening_list(*, contest: Contest, after: int | None = None, limit: int = S
     if undecided_only:
         entries = entries.filter(screening__isnull=True)
     # The page's counts, each from an index: the entries listed, and the decisions not yet told. A decision
-    # stays when its entry is withdrawn (or taken back to a draft), so those are counted apart, starting from the
-    # entries not submitted (by their index, not by joining every decision to its entry), and left out.
+    # stays when its entry is withdrawn (or taken back to a draft), and its entrant is not told while it is
+    # (services.release_screening), so those are counted apart, starting from the entries not submitted (by
+    # their index, not by joining every decision to its entry), and left out of both.
+    unreleased = Count("pk", filter=Q(released_at__isnull=True))
     submitted_count = submitted.count()
-    decisions = ScreeningDecision.objects.filter(contest=contest)
-    decided = decisions.aggregate(all=Count("pk"), unreleased=Count("pk", filter=Q(released_at__isnull=True)))
-    not_listed = Entry.objects.filter(
-        contest=contest, status__in=[status for status in EntryStatus if status != EntryStatus.SUBMITTED],
-        screening__isnull=False,
-    ).count()
-    counts = {"submitted": submitted_count, "undecided": submitted_count - (decided["all"] - not_listed),
-              "unreleased": decided["unreleased"]}
+    decided = ScreeningDecision.objects.filter(contest=contest).aggregate(all=Count("pk"), unreleased=unreleased)
+    not_listed = ScreeningDecision.objects.filter(
+        entry__in=Entry.objects.filter(
+            contest=contest, status__in=[status for status in EntryStatus if status != EntryStatus.SUBMITTED]
+        )
+    ).aggregate(all=Count("pk"), unreleased=unreleased)
+    counts = {"submitted": submitted_count, "undecided": submitted_count - (decided["all"] - not_listed["all"]),
+              "unreleased": decided["unreleased"] - not_listed["unreleased"]}
     if after is not None:
         entries = entries.filter(pk__gt=after)
     limit = _limit(limit)

@@ -74,11 +74,13 @@ def decide_screening(
 
 @transaction.atomic
 def release_screening(*, contest: Contest, by: User, now: datetime) -> int:
-    """Tell every entrant whose entry has an unreleased decision; returns how many were released."""
+    """Tell every entrant whose entry has an unreleased decision; returns how many were released. A decision on
+    an entry since withdrawn or taken back to a draft waits: its entrant is not told about an entry they took
+    back (it is told if the entry is sent in again)."""
     require_organizer(by, contest)
     decisions = list(
-        ScreeningDecision.objects.select_for_update()
-        .filter(contest=contest, released_at__isnull=True)
+        ScreeningDecision.objects.select_for_update(of=("self",))
+        .filter(contest=contest, released_at__isnull=True, entry__status=EntryStatus.SUBMITTED)
         .order_by("pk")
     )
     for decision in decisions:

@@ -355,10 +355,12 @@ def test_an_organizer_flags_an_entry_as_suspected_of_undisclosed_ai_use(client):
     assert AuditEvent.objects.filter(action="screening.ai_suspected").count() == 2
 
 
-def test_the_screening_counts_leave_out_other_contests_and_a_withdrawn_entrys_decision(client):
+def test_the_screening_counts_leave_out_other_contests_and_a_withdrawn_entrys_decision(
+    client, django_capture_on_commit_callbacks
+):
     j = jury(entries=5, judges=1, k=1, open_round=False, assign=False)  # each entry decided eligible, not told
     jury(entries=2, judges=1, k=1, open_round=False, assign=False)  # another contest's decisions
-    undecided, withdrawn, refused, _eligible, taken_back = sorted(j.entries, key=lambda entry: entry.pk)
+    undecided, withdrawn, refused, eligible, taken_back = sorted(j.entries, key=lambda entry: entry.pk)
     Entry.objects.filter(pk=taken_back.pk).update(status=EntryStatus.DRAFT)  # taken back to a draft after it
     ScreeningDecision.objects.filter(entry=undecided).delete()
     services.decide_screening(entry=refused, outcome=ScreeningOutcome.INELIGIBLE, reason=IneligibleReason.OTHER,
@@ -369,10 +371,18 @@ def test_the_screening_counts_leave_out_other_contests_and_a_withdrawn_entrys_de
     response = client.get(listing)
     page = response.content.decode()
     assert "3 submitted entries." in text(response)
-    assert "4 decisions are ready to be emailed to their entrants." in text(response)
+    # The decisions on the entries taken back wait: their entrants are not emailed about them.
+    assert "2 decisions are ready to be emailed to their entrants." in text(response)
     assert "1 submitted entry." in text(client.get(listing + "?undecided=1"))
     # Each row's fields show the decision taken, under the names the decision form reads back.
     row = page[page.index(f'id="entry-{refused.pk}"'):]
     assert re.search(rf'name="e{refused.pk}-outcome" value="ineligible"[^>]* checked', row)
     assert re.search(rf'<select name="e{refused.pk}-reason"[^>]*>.*?value="other" selected', row, re.S)
     assert "The file is a trailer, not the work.</textarea>" in row
+    with django_capture_on_commit_callbacks(execute=True):
+        released = client.post(listing + "release/", follow=True)
+    assert "2 entrants are being told the outcome." in text(released)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        entry.entrant.email for entry in (refused, eligible)
+    )
+    assert "decisions are ready" not in text(released)
