@@ -256,13 +256,11 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
     standings = []
     for index, row in enumerate(found):
         unscored = bool(row["unscored"])
+        level, above = levels[index], [row[f"before_{i}"] for i in range(len(steps))]
         separated_by = None
         if not unscored and row["level_rank"] != 1:
-            separated_by = next(
-                (step for i, step in enumerate(steps) if row[f"key_{i}"] != row[f"before_{i}"]), None
-            )
-        level = levels[index]
-        level_with = [[row[f"before_{i}"] for i in range(len(steps))], *levels[index + 1 : index + 2]]
+            separated_by = next((step for step, key, over in zip(steps, level, above, strict=True) if key != over),
+                                None)
         standings.append(
             tiebreak.Standing(
                 entry_id=row["entry_id"],
@@ -274,7 +272,7 @@ def standings_page(*, contest: Contest, start: int = 0, limit: int = STANDINGS_P
                 criterion_mean=row["criterion_mean"],
                 separated_by=separated_by,
                 # Level with the entry above or below (an entry above that does not exist has no keys at all).
-                tied=not unscored and level in level_with,
+                tied=not unscored and level in [above, *levels[index + 1 : index + 2]],
             )
         )
     first = found[0]["position"] - 1 if found else start
