@@ -38,13 +38,13 @@ class PrivatePostgres:
         self.port, self.name = free_port(), name
         self.folder = Path(tempfile.mkdtemp(prefix="voices-pg-"))
         self.data = self.folder / "data"
-        self.log = results_dir() / f"postgres-{self.port}.log"
+        # The server's log is written in its own folder: the `postgres` user may not enter the project's (a
+        # clone in a folder only root may open), and it is copied to test-results when the cluster goes.
+        self.log = self.folder / "postgres.log"
         self.user = "postgres" if os.geteuid() == 0 else None
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-            self.log.touch()
-            os.chown(self.log, entry.pw_uid, entry.pw_gid)
         self._run(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
         self.start()
         self._run(_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", self.name)
@@ -75,6 +75,8 @@ class PrivatePostgres:
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
+        with contextlib.suppress(OSError):
+            shutil.copyfile(self.log, results_dir() / f"postgres-{self.port}.log")
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
